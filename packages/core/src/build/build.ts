@@ -1,0 +1,208 @@
+/**
+ * Executes a BuildPlan: build directory (tmpfs when there is RAM), hook tree, phases in
+ * DIB's order with break points, outputs, and release of everything created, on
+ * success, failure and interrupt alike.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Listr, type ListrTask } from 'listr2';
+import { DibError, isDibError } from '../errors.js';
+import { PHASES, PHASE_NAMES, type PhaseName } from '../phases.js';
+import type { BuildPlan } from '../plan.js';
+import { ChrootSession } from './chroot.js';
+import type { BuildContext } from './context.js';
+import type { EventSink } from './events.js';
+import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
+import { writeHookTree } from './hook-tree-writer.js';
+import { runHook } from './hook-runner.js';
+import { MANIFEST_IMAGE_DIR, writeImageMetadata } from './image-metadata.js';
+import { BuildLog } from './log.js';
+import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
+import { ResourceStack } from './resources.js';
+import { CommandRunner } from './runner.js';
+import { openBreakShell, parseBreakpoints } from './breakpoints.js';
+import { writeOutputs } from './write-outputs.js';
+
+export interface BuildOptions {
+  /** listr2 renderer: `default` on a TTY, `simple` otherwise, `silent` with --json. */
+  renderer: 'default' | 'simple' | 'silent';
+  emit?: EventSink;
+  /** Aborting it interrupts the build; everything is released before build() rejects. */
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  outputs: { type: string; path: string }[];
+  durationMs: number;
+  logfile: string;
+}
+
+export async function build(plan: BuildPlan, options: BuildOptions): Promise<BuildResult> {
+  requireRoot();
+  await requireTools(plan.hostTools);
+  const emit: EventSink = options.emit ?? (() => {});
+  const started = Date.now();
+  const log = new BuildLog(plan.logfile);
+  const runner = new CommandRunner((line, label) => log.line(line, label));
+  const resources = new ResourceStack(`${started}-${process.pid}`);
+  const onAbort = () => void runner.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  emit({ event: 'build-start', image: plan.name, elements: plan.elements.map((e) => e.name), outputs: plan.outputs.map((o) => o.path) });
+  for (const w of plan.warnings) {
+    log.line(`warning: ${w}`);
+    emit({ event: 'warning', message: w });
+  }
+
+  let ctx: BuildContext | undefined;
+  let failure: unknown;
+  try {
+    ctx = await prepare(plan, runner, resources, log, emit);
+    await tasks(ctx, options.renderer).run();
+    const durationMs = Date.now() - started;
+    log.line(`build finished in ${(durationMs / 1000).toFixed(1)}s`);
+    return { outputs: [...plan.outputs], durationMs, logfile: plan.logfile };
+  } catch (e) {
+    failure = runner.isAborted && !(isDibError(e) && e.code !== 'DIB_E_INTERRUPTED')
+      ? new DibError('DIB_E_INTERRUPTED', 'the build was interrupted by a signal', { cause: e })
+      : e;
+    if (ctx && !runner.isAborted && parseBreakpoints().has('after-error')) await openBreakShell(ctx, 'after-error', 'chroot');
+    throw failure;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (ctx) killProcessesUnder(ctx.targetRoot);
+    try {
+      await resources.releaseAll();
+    } catch (e) {
+      log.line(`cleanup failed: ${(e as Error).message}`);
+      if (!failure) throw e;
+    } finally {
+      const status = failure ? (isDibError(failure) && failure.code === 'DIB_E_INTERRUPTED' ? 'interrupted' : 'failed') : 'ok';
+      if (failure) {
+        const f = isDibError(failure) ? failure : new DibError('DIB_E_COMMAND_FAILED', String((failure as Error)?.message ?? failure));
+        log.line(f.format());
+        emit({ event: 'error', code: f.code, message: f.message, location: { ...f.location } });
+      }
+      emit({ event: 'build-end', status, durationMs: Date.now() - started });
+      log.close();
+    }
+  }
+}
+
+async function prepare(plan: BuildPlan, runner: CommandRunner, resources: ResourceStack, log: BuildLog, emit: EventSink): Promise<BuildContext> {
+  const buildDir = mkdtempSync(path.join(process.env.DIB_TMP_DIR ?? os.tmpdir(), 'dib_build.'));
+  resources.push({ kind: 'dir', path: buildDir }, async () => {
+    const held = mountsUnder(buildDir);
+    if (held.length) throw new Error(`not removing ${buildDir}: still mounted: ${held.join(', ')}`);
+    rmSync(buildDir, { recursive: true, force: true });
+  });
+  const ram = memTotalGiB();
+  if (plan.tmpfs && ram >= plan.minTmpfs) {
+    log.line(`building in tmpfs (${ram.toFixed(1)} GiB RAM >= --min-tmpfs ${plan.minTmpfs})`);
+    await mountRegistered(runner, resources, ['-t', 'tmpfs', '-o', 'mode=0755', 'dib-tmpfs'], buildDir);
+  } else {
+    log.line(`building on disk in ${buildDir} (${plan.tmpfs ? `${ram.toFixed(1)} GiB RAM < --min-tmpfs ${plan.minTmpfs}` : '--no-tmpfs'})`);
+  }
+  const targetRoot = path.join(buildDir, 'mnt');
+  const hooksPath = path.join(buildDir, 'hooks');
+  writeHookTree(plan.hooks, hooksPath);
+  const env: Record<string, string> = {
+    ...plan.environment,
+    ARCH: plan.image.arch,
+    TARGET_ROOT: targetRoot,
+    TMP_MOUNT_PATH: targetRoot,
+    TMP_BUILD_DIR: buildDir,
+    TMP_HOOKS_PATH: hooksPath,
+    IMAGE_NAME: path.basename(plan.image.output),
+    IMAGE_ELEMENT: plan.elements.map((e) => e.name).join(' '),
+    DIB_IMAGE_CACHE: plan.imageCache,
+    DIB_OFFLINE: plan.offline ? '1' : '',
+    DIB_DEBUG_TRACE: plan.image.trace ? '1' : '0',
+    DIB_INSTALL_PACKAGES: plan.image.packages.join(' '),
+    DIB_MANIFEST_IMAGE_DIR: MANIFEST_IMAGE_DIR,
+    DIB_ROOT_LABEL: plan.image.rootLabel ?? 'cloudimg-rootfs',
+    LANG: 'C.UTF-8',
+  };
+  const cacheMounts = plan.elements.flatMap((el) =>
+    el.manifest.cacheMounts
+      .filter((m) => !(m.disableWith && env[m.disableWith] === '0'))
+      .map((m) => ({ source: path.join(plan.imageCache, m.cache.replace(/\$\{(\w+)\}/g, (_, v) => env[v] ?? '')), target: m.target })),
+  );
+  const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts });
+  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, chroot, env };
+}
+
+function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
+  const breaks = parseBreakpoints();
+  const phaseTasks: ListrTask[] = PHASE_NAMES.map((phase) => ({
+    title: `${phase} (${PHASES[phase].where})`,
+    skip: () => (ctx.plan.hooks.phases[phase].length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`) ? 'nothing to run' : false),
+    task: async (_, task) => {
+      const startedPhase = Date.now();
+      ctx.emit({ event: 'phase-start', phase, where: PHASES[phase].where });
+      ctx.log.line(`== phase ${phase} (${PHASES[phase].where})`);
+      if (PHASES[phase].where === 'chroot') await ctx.chroot.enter();
+      if (breaks.has(`before-${phase}`)) await openBreakShell(ctx, `before-${phase}`, PHASES[phase].where);
+      return task.newListr(
+        [
+          ...ctx.plan.hooks.phases[phase].map((hook) => ({
+            title: `${hook.name} (${hook.element})`,
+            task: async () => {
+              const t0 = Date.now();
+              ctx.emit({ event: 'script-start', phase, script: hook.name, element: hook.element });
+              ctx.log.line(`-> ${phase}/${hook.name} (element ${hook.element})`);
+              try {
+                await runHook(ctx, phase, hook);
+              } catch (e) {
+                ctx.emit({ event: 'script-end', phase, script: hook.name, element: hook.element, durationMs: Date.now() - t0, status: 'failed' });
+                throw e;
+              }
+              const durationMs = Date.now() - t0;
+              ctx.log.line(`<- ${phase}/${hook.name} (element ${hook.element}) ${(durationMs / 1000).toFixed(2)}s`);
+              ctx.emit({ event: 'script-end', phase, script: hook.name, element: hook.element, durationMs, status: 'ok' });
+            },
+          })),
+          {
+            title: 'end of phase',
+            task: async (_, sub) => {
+              sub.title = `done in ${((Date.now() - startedPhase) / 1000).toFixed(1)}s`;
+              if (breaks.has(`after-${phase}`)) await openBreakShell(ctx, `after-${phase}`, PHASES[phase].where);
+              ctx.emit({ event: 'phase-end', phase, durationMs: Date.now() - startedPhase });
+            },
+          },
+        ],
+        { concurrent: false, exitOnError: true },
+      );
+    },
+  }));
+  const always = (after: PhaseName, title: string, run: () => Promise<void>): ListrTask[] => [phaseTasks[PHASE_NAMES.indexOf(after)], { title, task: run }];
+  const list: ListrTask[] = PHASE_NAMES.flatMap((phase, i) =>
+    phase === 'root'
+      ? always('root', 'check root tree', async () => checkRootTree(ctx))
+      : phase === 'post-install'
+        ? always('post-install', 'record build metadata', async () => {
+            await ctx.chroot.close();
+            writeImageMetadata(ctx.plan, ctx.targetRoot, ctx.env);
+          })
+        : phase === 'finalise'
+          ? always('finalise', 'leave chroot', () => ctx.chroot.close())
+          : [phaseTasks[i]],
+  );
+  return new Listr([...list, { title: 'write outputs', task: () => writeOutputs(ctx) }], {
+    concurrent: false,
+    exitOnError: true,
+    registerSignalListeners: false,
+    renderer,
+    fallbackRenderer: 'simple',
+    rendererOptions: { collapseSubtasks: true },
+  });
+}
+
+function checkRootTree(ctx: BuildContext): void {
+  if (!existsSync(ctx.targetRoot) || readdirSync(ctx.targetRoot).length === 0) {
+    throw new DibError('DIB_E_HOOK_FAILED', 'after the root phase the image tree is empty: no element created a root filesystem', {
+      location: { phase: 'root' },
+      hint: 'Include an operating-system element whose root.d builds the tree (e.g. debian-minimal).',
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import type { BuildPlan } from '../plan.js';
+import type { ChrootSession } from './chroot.js';
+import type { EventSink } from './events.js';
+import type { BuildLog } from './log.js';
+import type { ResourceStack } from './resources.js';
+import type { CommandRunner } from './runner.js';
+
+/** State shared by the steps of one running build. */
+export interface BuildContext {
+  readonly plan: BuildPlan;
+  readonly runner: CommandRunner;
+  readonly resources: ResourceStack;
+  readonly log: BuildLog;
+  readonly emit: EventSink;
+  readonly buildDir: string;
+  readonly targetRoot: string;
+  readonly hooksPath: string;
+  readonly chroot: ChrootSession;
+  /** Sanitised environment plus the core's variables, before per-phase paths. */
+  readonly env: Record<string, string>;
+}

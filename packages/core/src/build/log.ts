@@ -1,0 +1,22 @@
+/** The build log: every subprocess line, phase and script timings, with timestamps. */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+export class BuildLog {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = openSync(file, 'w');
+  }
+
+  line(text: string, source = 'dib'): void {
+    if (this.fd === undefined) return;
+    writeSync(this.fd, `${new Date().toISOString()} [${source}] ${text}\n`);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

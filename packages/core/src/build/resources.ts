@@ -1,0 +1,97 @@
+/**
+ * Everything a build creates on the host (mounts, tmpfs, temp dirs) is registered
+ * here and released in reverse order on success, failure or interrupt. The list is
+ * mirrored to a state file so `dib cleanup` can release what a killed build left.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DibError } from '../errors.js';
+
+export type ResourceRecord = { kind: 'mount'; path: string } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
+
+interface Resource {
+  record: ResourceRecord;
+  release: () => Promise<void>;
+}
+
+export const stateDir = (env: NodeJS.ProcessEnv = process.env) => env.DIB_STATE_DIR ?? '/run/dib';
+
+export class ResourceStack {
+  private readonly stack: Resource[] = [];
+  readonly stateFile: string;
+
+  constructor(buildId: string, dir = stateDir()) {
+    mkdirSync(dir, { recursive: true });
+    this.stateFile = path.join(dir, `${buildId}.json`);
+    this.save();
+  }
+
+  push(record: ResourceRecord, release: () => Promise<void>): void {
+    this.stack.push({ record, release });
+    this.save();
+  }
+
+  /** Releases one resource now (e.g. unmount the chroot mounts between phases). */
+  async releaseWhere(match: (r: ResourceRecord) => boolean): Promise<void> {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      if (!match(this.stack[i].record)) continue;
+      const [res] = this.stack.splice(i, 1);
+      await res.release();
+      this.save();
+    }
+  }
+
+  get size(): number {
+    return this.stack.length;
+  }
+
+  /** Releases everything in reverse order; keeps going past failures and reports them all. */
+  async releaseAll(): Promise<void> {
+    const failures: string[] = [];
+    while (this.stack.length) {
+      const res = this.stack.pop()!;
+      try {
+        await res.release();
+      } catch (e) {
+        failures.push(`${res.record.kind} ${res.record.path}: ${(e as Error).message}`);
+      }
+      this.save();
+    }
+    if (failures.length) {
+      throw new DibError('DIB_E_CLEANUP_FAILED', failures.join('\n'));
+    }
+    rmSync(this.stateFile, { force: true });
+  }
+
+  private save(): void {
+    writeFileSync(this.stateFile, JSON.stringify({ pid: process.pid, resources: this.stack.map((r) => r.record) }, null, 2));
+  }
+}
+
+export interface LeftoverState {
+  file: string;
+  pid: number;
+  resources: ResourceRecord[];
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** State files of builds whose process is gone. */
+export function findLeftovers(dir = stateDir()): LeftoverState[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files
+    .map((f) => ({ file: path.join(dir, f), ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }))
+    .filter((s) => !alive(s.pid));
+}

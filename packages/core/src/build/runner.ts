@@ -1,0 +1,87 @@
+/**
+ * Runs host commands for a build: every output line goes to the build log, children
+ * run in their own process group so an interrupt can end them with everything they
+ * started, and a failure says which command and shows its last lines.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { DibError } from '../errors.js';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Keep only this environment (no inheritance from dib's own). */
+  cleanEnv?: boolean;
+  input?: string;
+  /** Prefix for the log lines, e.g. "install/50-foo". */
+  label?: string;
+}
+
+export type LineSink = (line: string, label: string) => void;
+
+export class CommandError extends Error {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | undefined,
+    readonly signal: string | undefined,
+    readonly tail: readonly string[],
+  ) {
+    super(`${command} ${signal ? `was killed by ${signal}` : `exited with status ${exitCode}`}`);
+  }
+}
+
+export class CommandRunner {
+  private readonly children = new Set<ResultPromise>();
+  private aborted = false;
+
+  constructor(private readonly sink: LineSink) {}
+
+  get isAborted(): boolean {
+    return this.aborted;
+  }
+
+  /** Runs a command, streaming its lines to the log; resolves with its stdout. */
+  async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<{ stdout: string }> {
+    if (this.aborted) throw new DibError('DIB_E_INTERRUPTED', `not starting ${command}: the build was interrupted`);
+    const label = options.label ?? command;
+    const tail: string[] = [];
+    const record = (line: string) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      this.sink(line, label);
+    };
+    const child = execa(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: !options.cleanEnv,
+      input: options.input,
+      stdin: options.input === undefined ? 'ignore' : undefined,
+      detached: true,
+      reject: false,
+      stdout: [function* (line: unknown) { record(String(line)); yield line; }],
+      stderr: [function* (line: unknown) { record(String(line)); }],
+    });
+    this.children.add(child);
+    try {
+      const result = await child;
+      if (result.failed) {
+        const shown = [command, ...args].join(' ');
+        throw new CommandError(shown.length > 300 ? `${shown.slice(0, 300)}...` : shown, result.exitCode, result.signal, tail);
+      }
+      return { stdout: String(result.stdout ?? '') };
+    } finally {
+      this.children.delete(child);
+    }
+  }
+
+  /** Ends every running child and its process group: TERM, then KILL after a grace period. */
+  async abort(graceMs = 3000): Promise<void> {
+    this.aborted = true;
+    const groups = [...this.children].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
+    const signal = (sig: NodeJS.Signals) => groups.forEach((pid) => { try { process.kill(-pid, sig); } catch { /* gone */ } });
+    signal('SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (this.children.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (this.children.size) signal('SIGKILL');
+    await Promise.allSettled([...this.children]);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The config file (`dib.config.*`, `.dibrc*`, `package.json#dib`) and the resolved
+ * options of one image build. Command-line flags are mapped onto the same shape, so
+ * there is one contract for both.
+ */
+import { z } from 'zod';
+
+/** Output types dib knows; which are buildable is decided by the output registry. */
+export const KNOWN_OUTPUT_TYPES = ['tar', 'tgz', 'raw', 'qcow2', 'vhd', 'vmdk', 'squashfs', 'docker'] as const;
+
+const sizeString = z.string().regex(/^\d+(\.\d+)?\s*([KMGT]i?B?)?$/i, 'a size such as 2G, 512MiB or 1073741824');
+
+export const ImageSchema = z
+  .object({
+    /** Elements to compose, in the order given. */
+    elements: z.array(z.string().min(1)).min(1, 'list at least one element'),
+    /** Output path without extension (-o). Relative to the config file's directory. */
+    output: z.string().min(1).optional(),
+    /** Output types (-t). */
+    types: z.array(z.enum(KNOWN_OUTPUT_TYPES)).min(1).default(['qcow2']),
+    /** Target architecture (-a). */
+    arch: z.string().default('amd64'),
+    /** Extra packages to install (-p). */
+    packages: z.array(z.string().min(1)).default([]),
+    /** Variables for the hooks, as if exported (DIB_* or documented variables). */
+    environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a shell variable name'), z.string()).default({}),
+    /** Do not add the base element (-n). */
+    skipBase: z.boolean().default(false),
+    /** Trace hook scripts with set -x (-x). */
+    trace: z.boolean().default(false),
+    /** Leave qcow2 uncompressed (-u). */
+    uncompressed: z.boolean().default(false),
+    /** Fixed image size (--image-size). */
+    size: sizeString.optional(),
+    /** Extra free space in the filesystem (--image-extra-size). */
+    extraSize: sizeString.optional(),
+    /** Root filesystem label (--root-label). */
+    rootLabel: z.string().max(16).optional(),
+    /** Extra mkfs options (--mkfs-options). */
+    mkfsOptions: z.string().optional(),
+    /** Extra qemu-img convert options (--qemu-img-options). */
+    qemuImgOptions: z.string().optional(),
+    /** Write .sha256 and .md5 beside each output (--checksum). */
+    checksum: z.boolean().default(false),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    /** Directories of classic elements, searched before npm packages' names collide. */
+    elementsPath: z.array(z.string().min(1)).default([]),
+    /** Cache for downloads, base trees and package caches (--image-cache). */
+    imageCache: z.string().optional(),
+    /** Build in a tmpfs when the host has enough RAM (--no-tmpfs sets false). */
+    tmpfs: z.boolean().default(true),
+    /** Minimum RAM in GiB for tmpfs builds (--min-tmpfs). */
+    minTmpfs: z.number().int().positive().default(4),
+    /** Never touch the network (--offline). */
+    offline: z.boolean().default(false),
+    /** Build log path (--logfile); default beside the output. */
+    logfile: z.string().optional(),
+    /** Named images. */
+    images: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'), ImageSchema).default({}),
+  })
+  .strict();
+
+export type DibConfigInput = z.input<typeof ConfigSchema>;
+export type DibConfig = z.output<typeof ConfigSchema>;
+export type ImageOptions = z.output<typeof ImageSchema>;
+export type ImageOptionsInput = z.input<typeof ImageSchema>;

@@ -1,0 +1,25 @@
+/** What a TypeScript host-side hook receives. */
+export interface HostHookContext {
+  /** The element the hook belongs to. */
+  readonly element: string;
+  /** The phase being run. */
+  readonly phase: string;
+  /** The sanitised environment the phase's scripts also get (DIB_*, documented variables). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Root of the image tree on the host. */
+  readonly targetRoot: string;
+  /** The merged hook tree on the host (mounted at /tmp/in_target.d in the chroot). */
+  readonly hooksPath: string;
+  /** DIB_IMAGE_CACHE. */
+  readonly imageCache: string;
+  /** True with --offline: use caches, never the network. */
+  readonly offline: boolean;
+  /** dib architecture name (amd64, arm64, ...). */
+  readonly arch: string;
+  /** Every element in the build, in plan order. */
+  readonly elements: readonly { name: string; directory: string; manifest: import('./manifest.js').ElementManifest }[];
+  /** Writes a line to the build log (and the console when verbose). */
+  log(line: string): void;
+  /** Runs a host command; its output goes to the build log; throws DIB_E_COMMAND_FAILED on failure. */
+  run(command: string, args: readonly string[], options?: { cwd?: string; env?: Record<string, string>; input?: string }): Promise<{ stdout: string }>;
+}

@@ -1,0 +1,93 @@
+/**
+ * The merged hook tree: every element's hook directories as one set of named entries,
+ * in run order, each knowing the element that owns it. Pure data: the builder copies
+ * it to disk; the dry-run prints it.
+ */
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DibError } from '../errors.js';
+import type { ResolvedElement } from '../elements/resolve.js';
+import { PHASES, PHASE_NAMES, HOOK_DIRS, type PhaseName } from '../phases.js';
+import type { HostHook } from '../manifest.js';
+import { RUNNABLE_NAME, sortRunParts } from './run-parts.js';
+
+export interface HookEntry {
+  /** File name (or TypeScript hook name). */
+  readonly name: string;
+  readonly element: string;
+  /** Absolute path of the file in the element; absent for TypeScript hooks. */
+  readonly source?: string;
+  /** Present for TypeScript host hooks. */
+  readonly hostHook?: HostHook;
+}
+
+export interface HookTree {
+  /** Runnable hooks of each phase, in run order. */
+  readonly phases: Record<PhaseName, HookEntry[]>;
+  /** environment.d files, in source order. */
+  readonly environment: HookEntry[];
+  /** Every file-backed entry, copied into the tree on disk (hook dirs, environment.d, bin/, static/, ramdisk dirs). */
+  readonly files: { dir: string; entry: HookEntry }[];
+  readonly warnings: string[];
+}
+
+const isExecutable = (file: string) => {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
+  const owners = new Map<string, HookEntry>();
+  const claim = (dir: string, entry: HookEntry) => {
+    const key = `${dir}/${entry.name}`;
+    const prior = owners.get(key);
+    if (prior) {
+      throw new DibError('DIB_E_HOOK_COLLISION', `${key} is shipped by both "${prior.element}" and "${entry.element}"`, {
+        location: { element: entry.element, phase: dir, script: entry.name },
+      });
+    }
+    owners.set(key, entry);
+  };
+
+  const phases = Object.fromEntries(PHASE_NAMES.map((p) => [p, [] as HookEntry[]])) as Record<PhaseName, HookEntry[]>;
+  const environment: HookEntry[] = [];
+  const files: { dir: string; entry: HookEntry }[] = [];
+  const warnings: string[] = [];
+
+  for (const el of elements) {
+    for (const dir of HOOK_DIRS) {
+      const full = path.join(el.directory, dir);
+      if (!existsSync(full) || !statSync(full).isDirectory()) continue;
+      for (const name of readdirSync(full)) {
+        const source = path.join(full, name);
+        const entry: HookEntry = { name, element: el.name, source };
+        if (dir === 'static') {
+          files.push({ dir, entry });
+          continue;
+        }
+        claim(dir, entry);
+        files.push({ dir, entry });
+        const phase = PHASE_NAMES.find((p) => PHASES[p].dir === dir);
+        if (dir === 'environment.d') environment.push(entry);
+        else if (phase && statSync(source).isFile()) {
+          if (!RUNNABLE_NAME.test(name)) warnings.push(`${el.name}: ${dir}/${name} is skipped: run-parts only runs names of letters, digits, "_" and "-"`);
+          else if (!isExecutable(source)) warnings.push(`${el.name}: ${dir}/${name} is skipped: it is not executable (chmod +x)`);
+          else phases[phase].push(entry);
+        }
+      }
+    }
+    for (const [phase, hooks] of Object.entries(el.manifest.hooks) as [PhaseName, HostHook[]][]) {
+      for (const hook of hooks) {
+        const entry: HookEntry = { name: hook.name, element: el.name, hostHook: hook };
+        claim(PHASES[phase].dir, entry);
+        phases[phase].push(entry);
+      }
+    }
+  }
+  for (const p of PHASE_NAMES) phases[p] = sortRunParts(phases[p], (e) => e.name);
+  return { phases, environment: sortRunParts(environment, (e) => e.name), files, warnings };
+}

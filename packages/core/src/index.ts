@@ -1,0 +1,27 @@
+/** @dib/core public API. */
+export * from './errors.js';
+export * from './phases.js';
+export * from './manifest.js';
+export type { HostHookContext } from './hook-context.js';
+export { defineElement, defineConfig } from './define.js';
+export * from './config/schema.js';
+export { loadConfig, validateConfig, CONFIG_SEARCH_PLACES, type LoadedConfig } from './config/load.js';
+export { packageNamesFor, elementNameOf } from './elements/naming.js';
+export { ElementFinder, type FinderOptions } from './elements/finder.js';
+export { resolveElements, type ResolvedElement } from './elements/resolve.js';
+export { describeSource, type LoadedElement, type ElementSource } from './elements/types.js';
+export { loadElementDirectory } from './elements/load-directory.js';
+export { CORE_VERSION } from './elements/core-version.js';
+export { compareRunParts, sortRunParts, RUNNABLE_NAME } from './hooks/run-parts.js';
+export { buildHookTree, type HookTree, type HookEntry } from './hooks/hook-tree.js';
+export { resolveEnvironment, CORE_VARIABLES } from './environment.js';
+export { createPlan, formatPlan, defaultImageCache, type BuildPlan, type PlanRequest } from './plan.js';
+export { OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES } from './outputs/formats.js';
+export { build, type BuildOptions, type BuildResult } from './build/build.js';
+export type { BuildEvent, EventSink } from './build/events.js';
+export { checkTools, type ToolStatus } from './build/host-check.js';
+export { findLeftovers, stateDir } from './build/resources.js';
+export { releaseLeftoverMount, mountsUnder } from './build/mounts.js';
+export { CommandRunner } from './build/runner.js';
+export { which } from './host/which.js';
+export * as cache from './cache/index.js';

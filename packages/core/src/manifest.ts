@@ -1,0 +1,127 @@
+/**
+ * The element contract: what an element package declares, validated with zod when it
+ * is loaded. Hook scripts live beside the manifest in classic DIB directories
+ * (`install.d/`, `root.d/`, ...); host-side hooks may also be TypeScript functions.
+ */
+import { z } from 'zod';
+import type { HostHookContext } from './hook-context.js';
+import { PHASES, PHASE_NAMES, type PhaseName } from './phases.js';
+
+export const ELEMENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+const elementName = z.string().regex(ELEMENT_NAME, 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** A variable an element reads. Only documented variables (and DIB_*) reach hooks. */
+export const EnvVarSchema = z.object({
+  /** What the variable changes. */
+  description: z.string().min(1),
+  /** Value used when the user sets none. Written into the hooks' environment. */
+  default: z.string().optional(),
+  /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
+  schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
+});
+
+/** One package as in DIB's package-installs.yaml. */
+export const PackageInstallSchema = z
+  .object({
+    /** Phase whose start installs it; default install. */
+    phase: z.enum(['pre-install', 'install', 'post-install']).default('install'),
+    /** Remove the package at that phase instead of installing it. */
+    uninstall: z.boolean().default(false),
+    /** Only on these architectures (dib names: amd64, arm64, ...). */
+    arch: z.array(z.string()).optional(),
+    /** Not on these architectures. */
+    notArch: z.array(z.string()).optional(),
+    /** `VAR = value` or `VAR != value`; every condition must hold. */
+    when: z.array(z.string().regex(/^\s*[A-Za-z_][A-Za-z0-9_]*\s*!?=\s*.*$/, '"VAR = value" or "VAR != value"')).optional(),
+  })
+  .strict();
+
+const NameMap = z.record(z.string(), z.string());
+
+/** Package name mapping, as in DIB's pkg-map files: most specific match wins. */
+export const PkgMapSchema = z
+  .object({
+    /** Per distro family (debian, redhat, suse, gentoo). */
+    family: z.record(z.string(), NameMap).optional(),
+    /** Per distro name (debian, ubuntu, fedora, rhel, ...). */
+    distro: z.record(z.string(), NameMap).optional(),
+    /** Per distro, then per release. */
+    release: z.record(z.string(), z.record(z.string(), NameMap)).optional(),
+    /** When nothing else matches. */
+    default: NameMap.optional(),
+  })
+  .strict();
+
+/** A host command an element needs; `dib doctor` checks and installs these. */
+export const HostToolSchema = z
+  .object({
+    /** Any one of these commands will do (first is preferred). */
+    anyOf: z.array(z.string().min(1)).min(1),
+    /** Debian/Ubuntu package that provides the preferred command. */
+    apt: z.string().optional(),
+    /** Why the element needs it. */
+    why: z.string(),
+  })
+  .strict();
+
+/** A directory under the image cache bind-mounted into the chroot during chroot phases. */
+export const CacheMountSchema = z
+  .object({
+    /** Path under DIB_IMAGE_CACHE; `${VAR}` is replaced from the environment. */
+    cache: z.string().min(1),
+    /** Absolute path inside the image. */
+    target: z.string().startsWith('/'),
+    /** Skip the mount when this variable is "0". */
+    disableWith: z.string().optional(),
+  })
+  .strict();
+
+export const HostHookSchema = z.object({
+  /** File-like name; sorts with the phase's scripts by run-parts rules. */
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"'),
+  run: z.custom<(ctx: HostHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
+});
+
+const hostPhases = PHASE_NAMES.filter((p) => PHASES[p].where === 'host') as PhaseName[];
+
+export const ManifestSchema = z
+  .object({
+    /** Element name used on the command line and in element-deps. */
+    name: elementName,
+    /** One line shown by `dib element-info`. */
+    description: z.string().min(1),
+    /** Elements this one needs (DIB's element-deps). */
+    dependencies: z.array(elementName).default([]),
+    /** Virtual names this element stands for (DIB's element-provides), e.g. operating-system. */
+    provides: z.array(elementName).default([]),
+    /** Elements that cannot be in the same build. */
+    conflicts: z.array(elementName).default([]),
+    /** Variables the element reads, with defaults. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), EnvVarSchema).default({}),
+    /** Packages to install or remove (DIB's package-installs). */
+    packages: z.record(z.string().min(1), PackageInstallSchema.nullable()).default({}),
+    /** Package name mapping (DIB's pkg-map). */
+    pkgMap: PkgMapSchema.optional(),
+    /** Host commands needed. */
+    hostTools: z.array(HostToolSchema).default([]),
+    /** Cache directories mounted into the chroot. */
+    cacheMounts: z.array(CacheMountSchema).default([]),
+    /** Directory holding the hook directories, relative to the package root. */
+    hooksDir: z.string().default('.'),
+    /** Host-side hooks written in TypeScript, per host phase. */
+    hooks: z
+      .partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema))
+      .default({}),
+  })
+  .strict();
+
+/** What an element author writes. */
+export type ElementManifestInput = z.input<typeof ManifestSchema>;
+/** A validated manifest, defaults filled in. */
+export type ElementManifest = z.output<typeof ManifestSchema>;
+export type PackageInstall = z.output<typeof PackageInstallSchema>;
+export type PkgMap = z.output<typeof PkgMapSchema>;
+export type HostTool = z.output<typeof HostToolSchema>;
+export type HostHook = z.output<typeof HostHookSchema>;
+export type EnvVar = z.output<typeof EnvVarSchema>;

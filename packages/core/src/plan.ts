@@ -1,0 +1,159 @@
+/**
+ * Collect and validate once, then run: a BuildPlan is pure data made from the options
+ * and the elements. `dib create --dry-run` prints it; the builder only executes it.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { ImageOptions } from './config/schema.js';
+import { DibError } from './errors.js';
+import { ElementFinder } from './elements/finder.js';
+import { resolveElements, type ResolvedElement } from './elements/resolve.js';
+import { describeSource } from './elements/types.js';
+import { resolveEnvironment, type EnvOrigin } from './environment.js';
+import { buildHookTree, type HookTree } from './hooks/hook-tree.js';
+import type { HostTool } from './manifest.js';
+import { OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES } from './outputs/formats.js';
+import { PHASES, PHASE_NAMES } from './phases.js';
+
+export interface PlanRequest {
+  /** Image name (used for IMAGE_NAME and messages). */
+  name: string;
+  image: ImageOptions & { output: string };
+  elementsPath: readonly string[];
+  /** Where element packages are resolved from: the user's project first. */
+  searchRoots: readonly string[];
+  imageCache?: string;
+  offline: boolean;
+  tmpfs: boolean;
+  minTmpfs: number;
+  logfile?: string;
+  /** The caller's environment (process.env). */
+  callerEnv: NodeJS.ProcessEnv;
+  /** The command line, recorded in /etc/dib_arguments. */
+  argv: readonly string[];
+}
+
+export interface PlannedOutput {
+  type: string;
+  path: string;
+}
+
+export interface BuildPlan {
+  readonly name: string;
+  readonly image: ImageOptions & { output: string };
+  readonly elements: readonly ResolvedElement[];
+  readonly hooks: HookTree;
+  readonly environment: Record<string, string>;
+  readonly environmentOrigins: Record<string, EnvOrigin>;
+  readonly outputs: readonly PlannedOutput[];
+  readonly manifestDir: string;
+  readonly logfile: string;
+  readonly imageCache: string;
+  readonly offline: boolean;
+  readonly tmpfs: boolean;
+  readonly minTmpfs: number;
+  readonly hostTools: readonly (HostTool & { neededBy: string })[];
+  readonly warnings: readonly string[];
+  readonly argv: readonly string[];
+}
+
+/** Core's own needs, whatever the elements. */
+const CORE_TOOLS: HostTool[] = [
+  { anyOf: ['chroot'], apt: 'coreutils', why: 'running in-image phases' },
+  { anyOf: ['mount'], apt: 'mount', why: 'mounting /proc, /sys, /dev and tmpfs' },
+];
+
+/** Options that only apply to disk formats; with tar/tgz they have no effect, and we say so. */
+const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
+  ['size', '--image-size'],
+  ['extraSize', '--image-extra-size'],
+  ['mkfsOptions', '--mkfs-options'],
+  ['qemuImgOptions', '--qemu-img-options'],
+  ['uncompressed', '-u'],
+];
+
+export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache', 'image-create');
+
+export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
+  const warnings: string[] = [];
+  for (const type of req.image.types) {
+    if (!OUTPUT_FORMATS[type]) {
+      const later = PLANNED_OUTPUT_TYPES.includes(type);
+      throw new DibError('DIB_E_OUTPUT_FORMAT', `output type "${type}" ${later ? 'needs the block-device layer, which is not implemented yet' : 'is unknown'}; available now: ${Object.keys(OUTPUT_FORMATS).join(', ')}`, {
+        location: { key: 'types' },
+        hint: later ? 'Build a tar or tgz for now (-t tar).' : undefined,
+      });
+    }
+  }
+  for (const [key, flag] of DISK_ONLY_OPTIONS) {
+    if (req.image[key]) warnings.push(`${flag} has no effect on ${req.image.types.join(', ')} output: it applies to disk image formats`);
+  }
+  if (req.image.rootLabel) warnings.push('--root-label has no effect on tar/tgz output: it labels the root filesystem of disk formats');
+
+  const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
+  const elements = await resolveElements(req.image.elements, finder, { addBase: !req.image.skipBase });
+  warnings.push(...finder.warnings);
+  const hooks = buildHookTree(elements);
+  warnings.push(...hooks.warnings);
+  const env = resolveEnvironment(elements, req.image.environment, req.callerEnv);
+
+  const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
+  const output = path.resolve(req.image.output);
+  const hostTools = [
+    ...CORE_TOOLS.map((t) => ({ ...t, neededBy: 'dib' })),
+    ...elements.flatMap((el) => el.manifest.hostTools.map((t) => ({ ...t, neededBy: el.name }))),
+    ...req.image.types.flatMap((type) => OUTPUT_FORMATS[type].hostTools.map((t) => ({ ...t, neededBy: `output ${type}` }))),
+  ];
+  return {
+    name: req.name,
+    image: { ...req.image, output },
+    elements,
+    hooks,
+    environment: env.values,
+    environmentOrigins: env.origins,
+    outputs: req.image.types.map((type) => ({ type, path: `${output}.${OUTPUT_FORMATS[type].extension}` })),
+    manifestDir: `${output}.d`,
+    logfile: req.logfile ?? `${output}.log`,
+    imageCache,
+    offline: req.offline,
+    tmpfs: req.tmpfs,
+    minTmpfs: req.minTmpfs,
+    hostTools: dedupeTools(hostTools),
+    warnings,
+    argv: req.argv,
+  };
+}
+
+const dedupeTools = <T extends HostTool>(tools: T[]): T[] => {
+  const seen = new Set<string>();
+  return tools.filter((t) => {
+    const key = t.anyOf.join('|');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** Human-readable plan for --dry-run. */
+export function formatPlan(plan: BuildPlan): string {
+  const lines: string[] = [`Image ${plan.name}: ${plan.image.arch}, output ${plan.image.types.join(', ')}`, '', 'Elements (in order):'];
+  for (const el of plan.elements) lines.push(`  ${el.name.padEnd(20)} ${describeSource(el.source).padEnd(40)} ${el.reasons.join('; ')}`);
+  lines.push('', 'Phases:');
+  for (const phase of PHASE_NAMES) {
+    const hooks = plan.hooks.phases[phase];
+    lines.push(`  ${phase} (${PHASES[phase].where})${hooks.length ? '' : ': nothing to run'}`);
+    for (const h of hooks) lines.push(`    ${h.name.padEnd(36)} ${h.element}${h.hostHook ? ' (TypeScript)' : ''}`);
+  }
+  if (plan.hooks.environment.length) {
+    lines.push('', 'environment.d (sourced before each phase, in this order):');
+    for (const h of plan.hooks.environment) lines.push(`    ${h.name.padEnd(36)} ${h.element}`);
+  }
+  lines.push('', 'Environment passed to hooks:');
+  for (const [k, v] of Object.entries(plan.environment).sort()) lines.push(`  ${k}=${v}  (${plan.environmentOrigins[k]})`);
+  if (plan.image.packages.length) lines.push('', `Extra packages (-p): ${plan.image.packages.join(' ')}`);
+  lines.push('', 'Outputs:');
+  for (const o of plan.outputs) lines.push(`  ${o.type}: ${o.path}`);
+  lines.push(`  manifests: ${plan.manifestDir}/`, `  log: ${plan.logfile}`);
+  if (plan.warnings.length) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  ${w}`));
+  return lines.join('\n');
+}
