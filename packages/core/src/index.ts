@@ -25,3 +25,4 @@ export { releaseLeftoverMount, mountsUnder } from './build/mounts.js';
 export { CommandRunner } from './build/runner.js';
 export { which } from './host/which.js';
 export * as cache from './cache/index.js';
+export { collectHostTools, type NeededTool } from './host/tools.js';

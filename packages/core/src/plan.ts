@@ -11,7 +11,7 @@ import { resolveElements, type ResolvedElement } from './elements/resolve.js';
 import { describeSource } from './elements/types.js';
 import { resolveEnvironment, type EnvOrigin } from './environment.js';
 import { buildHookTree, type HookTree } from './hooks/hook-tree.js';
-import type { HostTool } from './manifest.js';
+import { collectHostTools, type NeededTool } from './host/tools.js';
 import { OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES } from './outputs/formats.js';
 import { PHASES, PHASE_NAMES } from './phases.js';
 
@@ -52,16 +52,10 @@ export interface BuildPlan {
   readonly offline: boolean;
   readonly tmpfs: boolean;
   readonly minTmpfs: number;
-  readonly hostTools: readonly (HostTool & { neededBy: string })[];
+  readonly hostTools: readonly NeededTool[];
   readonly warnings: readonly string[];
   readonly argv: readonly string[];
 }
-
-/** Core's own needs, whatever the elements. */
-const CORE_TOOLS: HostTool[] = [
-  { anyOf: ['chroot'], apt: 'coreutils', why: 'running in-image phases' },
-  { anyOf: ['mount'], apt: 'mount', why: 'mounting /proc, /sys, /dev and tmpfs' },
-];
 
 /** Options that only apply to disk formats; with tar/tgz they have no effect, and we say so. */
 const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
@@ -99,11 +93,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
 
   const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
   const output = path.resolve(req.image.output);
-  const hostTools = [
-    ...CORE_TOOLS.map((t) => ({ ...t, neededBy: 'dib' })),
-    ...elements.flatMap((el) => el.manifest.hostTools.map((t) => ({ ...t, neededBy: el.name }))),
-    ...req.image.types.flatMap((type) => OUTPUT_FORMATS[type].hostTools.map((t) => ({ ...t, neededBy: `output ${type}` }))),
-  ];
+  const hostTools = collectHostTools(elements, req.image.types);
   return {
     name: req.name,
     image: { ...req.image, output },
@@ -118,21 +108,11 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     offline: req.offline,
     tmpfs: req.tmpfs,
     minTmpfs: req.minTmpfs,
-    hostTools: dedupeTools(hostTools),
+    hostTools,
     warnings,
     argv: req.argv,
   };
 }
-
-const dedupeTools = <T extends HostTool>(tools: T[]): T[] => {
-  const seen = new Set<string>();
-  return tools.filter((t) => {
-    const key = t.anyOf.join('|');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-};
 
 /** Human-readable plan for --dry-run. */
 export function formatPlan(plan: BuildPlan): string {

@@ -141,7 +141,8 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
       const startedPhase = Date.now();
       ctx.emit({ event: 'phase-start', phase, where: PHASES[phase].where });
       ctx.log.line(`== phase ${phase} (${PHASES[phase].where})`);
-      if (PHASES[phase].where === 'chroot') await ctx.chroot.enter();
+      // finalise runs without the shared caches, so its cleanups cannot empty them.
+      if (PHASES[phase].where === 'chroot') await ctx.chroot.enter(phase !== 'finalise');
       if (breaks.has(`before-${phase}`)) await openBreakShell(ctx, `before-${phase}`, PHASES[phase].where);
       return task.newListr(
         [

@@ -29,7 +29,7 @@ export class ChrootSession {
     this.marker = path.join(options.targetRoot, '.dib-chroot-session');
   }
 
-  async enter(): Promise<void> {
+  async enter(withCaches = true): Promise<void> {
     if (this.open) return;
     const { targetRoot: root, hooksPath } = this.options;
     const inRoot = (p: string) => path.join(root, p);
@@ -43,7 +43,7 @@ export class ChrootSession {
     await mountRegistered(this.runner, this.resources, ['--bind', '/dev'], inRoot('dev'));
     await mountRegistered(this.runner, this.resources, ['--bind', '/dev/pts'], inRoot('dev/pts'));
     await mountRegistered(this.runner, this.resources, ['--bind', hooksPath], inRoot(IN_TARGET_HOOKS));
-    for (const m of this.options.cacheMounts) {
+    for (const m of withCaches ? this.options.cacheMounts : []) {
       mkdirSync(m.source, { recursive: true });
       await mountRegistered(this.runner, this.resources, ['--bind', m.source], inRoot(m.target));
     }

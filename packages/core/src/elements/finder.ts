@@ -21,10 +21,11 @@ export class ElementFinder {
   constructor(private readonly options: FinderOptions) {}
 
   /** The element, or undefined when no directory or package has it. */
-  find(name: string): Promise<LoadedElement | undefined> {
+  /** `from` is the element that asked, whose own package directory is searched first (its npm dependencies). */
+  find(name: string, from?: LoadedElement): Promise<LoadedElement | undefined> {
     let hit = this.cache.get(name);
     if (!hit) {
-      hit = this.lookup(name);
+      hit = this.lookup(name, from?.source.kind === 'package' ? [from.source.packageRoot] : []);
       this.cache.set(name, hit);
     }
     return hit;
@@ -49,9 +50,9 @@ export class ElementFinder {
     );
   }
 
-  private async lookup(name: string): Promise<LoadedElement | undefined> {
+  private async lookup(name: string, extraRoots: string[]): Promise<LoadedElement | undefined> {
     const dirs = findElementDirectories(name, this.options.elementsPath);
-    const pkg = locateElementPackage(name, this.options.searchRoots).found;
+    const pkg = locateElementPackage(name, [...extraRoots, ...this.options.searchRoots]).found;
     const candidates = [...dirs.map((d) => ({ kind: 'dir' as const, d })), ...(pkg ? [{ kind: 'pkg' as const, pkg }] : [])];
     if (candidates.length === 0) return undefined;
     const [first] = candidates;

@@ -15,6 +15,8 @@ export interface ResolvedElement extends LoadedElement {
 export interface ResolveOptions {
   /** Add the base element (DIB's default; -n turns it off). */
   addBase: boolean;
+  /** Require exactly one provider of operating-system (true for builds; element-info and doctor relax it). */
+  requireOperatingSystem?: boolean;
 }
 
 const OS = 'operating-system';
@@ -30,20 +32,20 @@ export async function resolveElements(requested: readonly string[], finder: Elem
   /** Names no element is called, kept to be matched against provides at the end. */
   const unresolved = new Map<string, string>();
 
-  const queue: { name: string; reason: string }[] = requested.map((name) => ({ name, reason: 'requested' }));
+  const queue: { name: string; reason: string; from?: LoadedElement }[] = requested.map((name) => ({ name, reason: 'requested' }));
   if (options.addBase && !requested.includes('base')) queue.push({ name: 'base', reason: 'added by default (-n leaves it out)' });
 
   while (queue.length) {
-    const { name, reason } = queue.shift()!;
+    const { name, reason, from } = queue.shift()!;
     addReason(name, reason);
     if (loaded.has(name) || unresolved.has(name)) continue;
-    const element = await finder.find(name);
+    const element = await finder.find(name, from);
     if (!element) {
       unresolved.set(name, reason);
       continue;
     }
     loaded.set(name, element);
-    for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${name}` });
+    for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${name}`, from: element });
   }
 
   const providers = new Map<string, string[]>();
@@ -63,7 +65,7 @@ export async function resolveElements(requested: readonly string[], finder: Elem
     if (!providers.has(name)) throw finder.notFound(name, reason);
   }
   const osProviders = providers.get(OS) ?? [];
-  if (osProviders.length === 0) {
+  if (osProviders.length === 0 && options.requireOperatingSystem !== false) {
     throw new DibError('DIB_E_NO_OPERATING_SYSTEM', `none of the elements (${[...loaded.keys()].join(', ')}) provides "${OS}"`);
   }
 

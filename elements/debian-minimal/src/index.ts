@@ -1,0 +1,33 @@
+import { defineElement } from '@dib/core/define';
+import { z } from 'zod';
+import { bootstrapDebian } from './bootstrap.js';
+
+export default defineElement({
+  name: 'debian-minimal',
+  description: 'A minimal Debian root filesystem (minbase) made with mmdebstrap or debootstrap, cached between builds',
+  dependencies: ['dpkg', 'pkg-map', 'package-installs'],
+  provides: ['operating-system'],
+  env: {
+    DISTRO_NAME: { description: 'Distribution name, for pkg-map and caches', default: 'debian' },
+    DIB_RELEASE: { description: 'Debian release codename', default: 'bookworm', schema: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a release codename such as bookworm') },
+    DIB_DISTRIBUTION_MIRROR: { description: "Debian mirror URL; unset means the bootstrap tool's own default" },
+    DIB_DEBIAN_SECURITY_MIRROR: { description: 'Security archive URL; default: "-security" beside the main mirror' },
+    DIB_DEBIAN_COMPONENTS: { description: 'Archive components, comma separated', default: 'main' },
+    DIB_DEBIAN_BOOTSTRAP_TOOL: { description: 'auto (mmdebstrap when installed), mmdebstrap or debootstrap', default: 'auto', schema: z.enum(['auto', 'mmdebstrap', 'debootstrap']) },
+    DIB_DEBIAN_BOOTSTRAP_INCLUDE: { description: 'Extra packages put in the cached base tree, comma separated', default: '' },
+    DIB_DEBIAN_BASE_CACHE_DAYS: { description: 'Rebuild the cached base tree when older than this many days', default: '7', schema: z.string().regex(/^\d+$/, 'a whole number of days') },
+  },
+  hostTools: [{ anyOf: ['mmdebstrap', 'debootstrap'], apt: 'mmdebstrap', why: 'making the Debian base tree' }],
+  packages: {
+    'linux-image-amd64': { arch: ['amd64'] },
+    'linux-image-arm64': { arch: ['arm64'] },
+    'linux-image-686': { arch: ['i386'] },
+    'systemd-sysv': null,
+    'initramfs-tools': null,
+    netbase: null,
+    'ca-certificates': null,
+    adduser: null,
+    'apt-utils': { phase: 'pre-install' },
+  },
+  hooks: { root: [{ name: '08-debian-bootstrap', run: bootstrapDebian }] },
+});

@@ -1,0 +1,2 @@
+# apt and dpkg never ask questions during a build.
+export DEBIAN_FRONTEND=noninteractive

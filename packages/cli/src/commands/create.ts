@@ -1,0 +1,188 @@
+/** `dib create` / `disk-image-create`: plan, then build, each selected image. */
+import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES, type BuildEvent, type BuildPlan } from '@dib/core';
+import { parse, splitList } from '../args.js';
+import { EXIT, reportError } from '../exit.js';
+import { selectImages } from '../images.js';
+import { chooseRenderer } from '../renderer.js';
+
+export const CREATE_USAGE = `Usage: dib create [options] ELEMENT... | IMAGE...
+       disk-image-create [options] ELEMENT...
+
+Build an image from elements named on the command line, or the images named in
+dib.config.* (all of them when no name is given).
+
+Options (DIB compatible):
+  -o PATH                 output path without extension (default: image)
+  -t TYPES                output types, comma separated (default qcow2). Now: ${Object.keys(OUTPUT_FORMATS).join(', ')};
+                          with the block-device layer: ${PLANNED_OUTPUT_TYPES.join(', ')}
+  -a ARCH                 target architecture (default amd64)
+  -p PACKAGES             extra packages to install, comma separated
+  -n                      do not add the base element
+  -x                      trace hook scripts (DIB_DEBUG_TRACE=1)
+  -u                      leave qcow2 uncompressed
+  -c                      clear the environment (dib always sanitises the hooks' environment)
+  --image-size SIZE       fixed image size, e.g. 2G (disk formats)
+  --image-extra-size SIZE extra free space in the root filesystem (disk formats)
+  --image-cache DIR       cache directory (default $DIB_IMAGE_CACHE or ~/.cache/image-create)
+  --no-tmpfs              build on disk instead of a tmpfs
+  --min-tmpfs GIB         RAM needed to build in tmpfs (default 4)
+  --offline               use caches only; never touch the network
+  --checksum              write .sha256 and .md5 beside each output
+  --root-label LABEL      root filesystem label (default cloudimg-rootfs; disk formats)
+  --mkfs-options OPTS     extra mkfs options (disk formats)
+  --qemu-img-options OPTS extra qemu-img convert options (disk formats)
+  --logfile FILE          build log (default OUTPUT.log)
+
+dib options:
+  --config FILE           config file (default: searched from the current directory)
+  --elements-path DIR     classic element directory, before ELEMENTS_PATH (repeatable)
+  --dry-run               print the plan (elements and why, phases and scripts, environment,
+                          outputs) and stop; needs no root
+  --json                  one JSON event per line on stdout (for CI systems)
+  -h, --help              this help
+
+Environment: DIB_* variables and variables documented by the elements reach the hooks;
+ELEMENTS_PATH adds classic element directories; break=before-PHASE,after-PHASE,after-error
+opens a shell at those points.`;
+
+/** DIB options we know but do not implement yet: refused with a clear message, never ignored. */
+const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'ramdisk-element', 'install-type', 'docker-target', 'lvm'] as const;
+
+const OPTIONS = {
+  o: { type: 'string' },
+  t: { type: 'string', multiple: true },
+  a: { type: 'string' },
+  p: { type: 'string', multiple: true },
+  n: { type: 'boolean' },
+  x: { type: 'boolean' },
+  u: { type: 'boolean' },
+  c: { type: 'boolean' },
+  'image-size': { type: 'string' },
+  'image-extra-size': { type: 'string' },
+  'image-cache': { type: 'string' },
+  'no-tmpfs': { type: 'boolean' },
+  'min-tmpfs': { type: 'string' },
+  offline: { type: 'boolean' },
+  checksum: { type: 'boolean' },
+  'root-label': { type: 'string' },
+  'mkfs-options': { type: 'string' },
+  'qemu-img-options': { type: 'string' },
+  logfile: { type: 'string' },
+  config: { type: 'string' },
+  'elements-path': { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...Object.fromEntries(NOT_YET.map((o) => [o, { type: 'string' }])),
+} as const;
+
+export async function createCommand(args: string[], argv0: string): Promise<number> {
+  const json = args.includes('--json');
+  try {
+    const { values: v, positionals } = parse(args, OPTIONS, CREATE_USAGE);
+    if (v.help) {
+      process.stdout.write(`${CREATE_USAGE}\n`);
+      return EXIT.ok;
+    }
+    for (const o of NOT_YET) {
+      if ((v as Record<string, unknown>)[o] !== undefined) {
+        throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} is a diskimage-builder option that dib does not implement yet`);
+      }
+    }
+    if (v.c) process.stderr.write('dib: -c: the hooks environment is always sanitised (DIB_* and documented variables only); nothing more to clear\n');
+    const minTmpfs = v['min-tmpfs'] === undefined ? undefined : Number(v['min-tmpfs']);
+    if (minTmpfs !== undefined && !(Number.isInteger(minTmpfs) && minTmpfs > 0)) {
+      throw new DibError('DIB_E_ARGUMENT', `--min-tmpfs takes a whole number of GiB, got "${v['min-tmpfs']}"`);
+    }
+    const types = splitList(v.t);
+    const packages = splitList(v.p);
+    const { requests } = await selectImages(
+      positionals,
+      {
+        output: v.o,
+        types: types.length ? types : undefined,
+        arch: v.a,
+        packages: packages.length ? packages : undefined,
+        skipBase: v.n || undefined,
+        trace: v.x || undefined,
+        uncompressed: v.u || undefined,
+        size: v['image-size'],
+        extraSize: v['image-extra-size'],
+        rootLabel: v['root-label'],
+        mkfsOptions: v['mkfs-options'],
+        qemuImgOptions: v['qemu-img-options'],
+        checksum: v.checksum || undefined,
+      },
+      {
+        config: v.config,
+        elementsPath: v['elements-path'],
+        imageCache: v['image-cache'],
+        tmpfs: v['no-tmpfs'] ? false : undefined,
+        minTmpfs,
+        offline: v.offline || undefined,
+        logfile: v.logfile,
+      },
+      [argv0, ...args],
+    );
+    const plans: BuildPlan[] = [];
+    for (const req of requests) plans.push(await createPlan(req));
+    if (v['dry-run']) {
+      for (const plan of plans) process.stdout.write(json ? `${JSON.stringify(planJson(plan))}\n` : `${formatPlan(plan)}\n\n`);
+      return EXIT.ok;
+    }
+    for (const plan of plans) {
+      const code = await buildOne(plan, json);
+      if (code !== EXIT.ok) return code;
+    }
+    return EXIT.ok;
+  } catch (e) {
+    return reportError(e, json);
+  }
+}
+
+async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) return; // a second Ctrl-C must not cut the cleanup short
+    signalled = sig;
+    process.stderr.write(`\ndib: ${sig} received: stopping the build and releasing mounts...\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const emit = json ? (e: BuildEvent) => process.stdout.write(`${JSON.stringify(e)}\n`) : undefined;
+  if (!json) for (const w of plan.warnings) process.stderr.write(`dib: warning: ${w}\n`);
+  try {
+    const result = await build(plan, { renderer: chooseRenderer(json), emit, signal: controller.signal });
+    if (!json) {
+      process.stdout.write(`\nBuilt ${plan.name} in ${(result.durationMs / 1000).toFixed(1)}s:\n`);
+      for (const o of result.outputs) process.stdout.write(`  ${o.path}\n`);
+      process.stdout.write(`  manifests: ${plan.manifestDir}/\n  log: ${result.logfile}\n`);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    const code = reportError(e, false);
+    if (!json) process.stderr.write(`  build log: ${plan.logfile}\n`);
+    return signalled === 'SIGINT' ? EXIT.sigint : signalled === 'SIGTERM' ? EXIT.sigterm : code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The plan as data for --dry-run --json (functions and schemas left out). */
+export function planJson(plan: BuildPlan) {
+  return {
+    name: plan.name,
+    image: plan.image,
+    elements: plan.elements.map((e) => ({ name: e.name, source: e.source, reasons: e.reasons })),
+    phases: Object.fromEntries(Object.entries(plan.hooks.phases).map(([p, hooks]) => [p, hooks.map((h) => ({ name: h.name, element: h.element, typescript: !!h.hostHook }))])),
+    environmentD: plan.hooks.environment.map((h) => ({ name: h.name, element: h.element })),
+    environment: plan.environment,
+    outputs: plan.outputs,
+    manifestDir: plan.manifestDir,
+    logfile: plan.logfile,
+    warnings: plan.warnings,
+  };
+}

@@ -1,0 +1,94 @@
+/** `dib element-info` / `element-info`: what elements there are, where from, what they need and read. */
+import { describeSource, ElementFinder, resolveElements, type LoadedElement } from '@dib/core';
+import { parse } from '../args.js';
+import { EXIT, reportError } from '../exit.js';
+import { searchContext } from '../images.js';
+import { knownElementNames } from '../known-elements.js';
+
+export const ELEMENT_INFO_USAGE = `Usage: dib element-info [options] [ELEMENT...]
+
+Lists elements (those named, or every element the project declares, this CLI ships,
+or ELEMENTS_PATH holds) with version, origin and description.
+
+Options:
+  --deps, --expand-dependencies   the element's resolved dependencies, in build order
+  --env                           variables the element reads, with defaults
+  --json                          machine-readable output
+  --elements-path DIR             classic element directory (repeatable)
+  --config FILE                   config file
+  -h, --help                      this help`;
+
+const OPTIONS = {
+  deps: { type: 'boolean' },
+  'expand-dependencies': { type: 'boolean' },
+  env: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'elements-path': { type: 'string', multiple: true },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function elementInfoCommand(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  try {
+    const { values: v, positionals } = parse(args, OPTIONS, ELEMENT_INFO_USAGE);
+    if (v.help) {
+      process.stdout.write(`${ELEMENT_INFO_USAGE}\n`);
+      return EXIT.ok;
+    }
+    const { searchRoots, elementsPath } = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
+    const finder = new ElementFinder({ searchRoots, elementsPath });
+    const names = positionals.length ? positionals : knownElementNames(searchRoots, elementsPath);
+    const rows = [];
+    for (const name of names) {
+      const el = await finder.require(name);
+      const deps = v.deps || v['expand-dependencies']
+        ? (await resolveElements([name], finder, { addBase: false, requireOperatingSystem: false })).map((d) => d.name).filter((d) => d !== name)
+        : undefined;
+      rows.push(describe(el, deps, !!v.env));
+    }
+    if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else for (const r of rows) process.stdout.write(`${formatRow(r)}\n`);
+    for (const w of finder.warnings) process.stderr.write(`dib: warning: ${w}\n`);
+    return EXIT.ok;
+  } catch (e) {
+    return reportError(e, json);
+  }
+}
+
+interface Row {
+  name: string;
+  source: string;
+  version?: string;
+  description: string;
+  dependencies: string[];
+  provides: string[];
+  expandedDependencies?: string[];
+  env?: Record<string, { description: string; default?: string }>;
+}
+
+function describe(el: LoadedElement, deps: string[] | undefined, withEnv: boolean): Row {
+  return {
+    name: el.name,
+    source: describeSource(el.source),
+    version: el.source.kind === 'package' ? el.source.version : undefined,
+    description: el.manifest.description,
+    dependencies: el.manifest.dependencies,
+    provides: el.manifest.provides,
+    expandedDependencies: deps,
+    env: withEnv ? Object.fromEntries(Object.entries(el.manifest.env).map(([k, e]) => [k, { description: e.description, default: e.default }])) : undefined,
+  };
+}
+
+function formatRow(r: Row): string {
+  const lines = [`${r.name.padEnd(20)} ${(r.version ?? 'dir').padEnd(8)} ${r.description}`, `${''.padEnd(20)} from ${r.source}`];
+  if (r.dependencies.length) lines.push(`${''.padEnd(20)} depends on: ${r.dependencies.join(', ')}`);
+  if (r.provides.length) lines.push(`${''.padEnd(20)} provides: ${r.provides.join(', ')}`);
+  if (r.expandedDependencies) lines.push(`${''.padEnd(20)} all dependencies: ${r.expandedDependencies.join(' ') || '(none)'}`);
+  if (r.env) {
+    const entries = Object.entries(r.env);
+    lines.push(`${''.padEnd(20)} variables:${entries.length ? '' : ' (none documented)'}`);
+    for (const [k, e] of entries) lines.push(`${''.padEnd(22)} ${k}${e.default !== undefined ? `=${e.default}` : ''}  ${e.description}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,107 @@
+/**
+ * Which images a command works on: images named from the config file, or one image
+ * made from elements on the command line; command-line flags override either.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DibError, ImageSchema, loadConfig, type ImageOptions, type LoadedConfig, type PlanRequest } from '@dib/core';
+
+export interface ImageOverrides {
+  output?: string;
+  types?: string[];
+  arch?: string;
+  packages?: string[];
+  skipBase?: boolean;
+  trace?: boolean;
+  uncompressed?: boolean;
+  size?: string;
+  extraSize?: string;
+  rootLabel?: string;
+  mkfsOptions?: string;
+  qemuImgOptions?: string;
+  checksum?: boolean;
+}
+
+export interface GlobalOverrides {
+  config?: string;
+  elementsPath?: string[];
+  imageCache?: string;
+  tmpfs?: boolean;
+  minTmpfs?: number;
+  offline?: boolean;
+  logfile?: string;
+}
+
+/** Where first-party elements are found when the user's project does not have them: beside this CLI. */
+const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+export interface SearchContext {
+  loaded: LoadedConfig;
+  elementsPath: string[];
+  searchRoots: string[];
+}
+
+/** Config file, element directories (flags, ELEMENTS_PATH, config) and package search roots. */
+export async function searchContext(global: GlobalOverrides): Promise<SearchContext> {
+  const cwd = process.cwd();
+  const loaded = await loadConfig({ cwd, file: global.config });
+  const envPath = (process.env.ELEMENTS_PATH ?? '').split(':').filter(Boolean).map((p) => path.resolve(cwd, p));
+  return {
+    loaded,
+    elementsPath: [...(global.elementsPath ?? []).map((p) => path.resolve(cwd, p)), ...envPath, ...loaded.config.elementsPath],
+    searchRoots: [loaded.dir, CLI_ROOT],
+  };
+}
+
+export async function selectImages(
+  positionals: string[],
+  image: ImageOverrides,
+  global: GlobalOverrides,
+  argv: string[],
+): Promise<{ requests: PlanRequest[]; loaded: LoadedConfig }> {
+  const cwd = process.cwd();
+  const { loaded, elementsPath, searchRoots } = await searchContext(global);
+  const { config } = loaded;
+  const configured = Object.keys(config.images);
+  const byName = positionals.length > 0 && positionals.every((p) => configured.includes(p));
+
+  let chosen: [string, ImageOptions & { output: string }][];
+  if (positionals.length === 0) {
+    if (configured.length === 0) {
+      throw new DibError('DIB_E_NO_ELEMENTS', `no elements on the command line and no images in ${loaded.filepath ?? 'a config file (none found)'}`);
+    }
+    chosen = configured.map((n) => [n, config.images[n] as ImageOptions & { output: string }]);
+  } else if (byName) {
+    chosen = positionals.map((n) => [n, config.images[n] as ImageOptions & { output: string }]);
+  } else {
+    const output = image.output ?? 'image';
+    chosen = [[path.basename(output), { ...ImageSchema.parse({ elements: positionals }), output }]];
+  }
+  if (image.output && chosen.length > 1) {
+    throw new DibError('DIB_E_ARGUMENT', `-o names one output but ${chosen.length} images are selected (${chosen.map(([n]) => n).join(', ')})`, {
+      hint: 'Name one image (dib create NAME -o PATH) or leave -o out.',
+    });
+  }
+  const requests = chosen.map(([name, base]): PlanRequest => {
+    const merged = ImageSchema.safeParse({ ...base, ...defined(image), output: undefined });
+    if (!merged.success) {
+      throw new DibError('DIB_E_CONFIG_INVALID', merged.error.issues.map((i) => `command line: ${i.path.join('.')}: ${i.message}`).join('\n'));
+    }
+    return {
+      name,
+      image: { ...merged.data, output: path.resolve(cwd, image.output ?? base.output) },
+      elementsPath,
+      searchRoots,
+      imageCache: global.imageCache ? path.resolve(cwd, global.imageCache) : config.imageCache,
+      offline: global.offline ?? config.offline,
+      tmpfs: global.tmpfs ?? config.tmpfs,
+      minTmpfs: global.minTmpfs ?? config.minTmpfs,
+      logfile: global.logfile ? path.resolve(cwd, global.logfile) : config.logfile,
+      callerEnv: process.env,
+      argv,
+    };
+  });
+  return { requests, loaded };
+}

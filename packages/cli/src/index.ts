@@ -1,0 +1,2 @@
+/** Programmatic entry: run the dib CLI with an argument list and get its exit code. */
+export { main, USAGE } from './main.js';

@@ -1,0 +1,45 @@
+/** Command dispatch for `dib`. */
+import { CORE_VERSION } from '@dib/core';
+import { cleanupCommand } from './commands/cleanup.js';
+import { createCommand } from './commands/create.js';
+import { doctorCommand } from './commands/doctor.js';
+import { elementInfoCommand } from './commands/element-info.js';
+import { EXIT } from './exit.js';
+
+export const USAGE = `dib: build disk images, filesystem images and ramdisks from elements
+
+Usage: dib <command> [options]
+
+Commands:
+  create        build images (DIB's disk-image-create); --dry-run prints the plan
+  element-info  list elements, their dependencies and variables
+  doctor        check (and with --fix install) the host tools a build needs
+  cleanup       release mounts and directories left by a killed build
+
+Run \`dib <command> --help\` for a command's options.
+Compatible bins: disk-image-create, element-info.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  create: (args) => createCommand(args, 'dib create'),
+  'element-info': elementInfoCommand,
+  doctor: doctorCommand,
+  cleanup: cleanupCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`dib ${CORE_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`dib: unknown command "${command}"\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  return run(rest);
+}

@@ -1,0 +1,30 @@
+/** The host tools a build needs: the core's own, each element's, and each output format's. */
+import type { HostTool } from '../manifest.js';
+import { OUTPUT_FORMATS } from '../outputs/formats.js';
+import { DibError } from '../errors.js';
+
+export type NeededTool = HostTool & { neededBy: string };
+
+const CORE_TOOLS: HostTool[] = [
+  { anyOf: ['chroot'], apt: 'coreutils', why: 'running in-image phases' },
+  { anyOf: ['mount'], apt: 'mount', why: 'mounting /proc, /sys, /dev and tmpfs' },
+];
+
+export function collectHostTools(elements: readonly { name: string; manifest: { hostTools: HostTool[] } }[], types: readonly string[]): NeededTool[] {
+  const all: NeededTool[] = [
+    ...CORE_TOOLS.map((t) => ({ ...t, neededBy: 'dib' })),
+    ...elements.flatMap((el) => el.manifest.hostTools.map((t) => ({ ...t, neededBy: el.name }))),
+    ...types.flatMap((type) => {
+      const format = OUTPUT_FORMATS[type];
+      if (!format) throw new DibError('DIB_E_OUTPUT_FORMAT', `output type "${type}" is not available; choose from ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
+      return format.hostTools.map((t) => ({ ...t, neededBy: `output ${type}` }));
+    }),
+  ];
+  const seen = new Set<string>();
+  return all.filter((t) => {
+    const key = t.anyOf.join('|');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
