@@ -2,7 +2,7 @@
  * @dib/testing: what element authors (and dib's own tests) need to check a build the
  * way a user would: run the real CLI, look inside the output, and prove nothing leaked.
  */
-export { runDib, type DibRun } from './run-dib.js';
+export { runDib, DIB_BIN, type DibRun } from './run-dib.js';
 export { listTar, readTarFile } from './tarball.js';
 export { hostState, leakedSince, type HostState } from './host-state.js';
 export { writeClassicElement, type ClassicElementSpec } from './fixtures.js';

@@ -20,10 +20,11 @@ export async function cleanupCommand(args: string[]): Promise<number> {
     for (const state of leftovers) {
       process.stdout.write(`build ${state.file} (pid ${state.pid}, gone):\n`);
       for (const r of [...state.resources].reverse()) {
-        if (r.kind === 'mount') {
+        if (r.kind === 'mount' || (r.kind === 'dir' && mountsUnder(r.path).length > 0)) {
           await releaseLeftoverMount(runner, r.path);
-          process.stdout.write(`  unmounted ${r.path}\n`);
-        } else if (existsSync(r.path) && mountsUnder(r.path).length === 0) {
+          process.stdout.write(`  unmounted ${r.path} and everything under it\n`);
+        }
+        if (r.kind !== 'mount' && existsSync(r.path) && mountsUnder(r.path).length === 0) {
           rmSync(r.path, { recursive: true, force: true });
           process.stdout.write(`  removed ${r.path}\n`);
         }

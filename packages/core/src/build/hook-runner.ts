@@ -36,7 +36,6 @@ export async function runHook(ctx: BuildContext, phase: PhaseName, hook: HookEnt
       await ctx.runner.run('chroot', [ctx.targetRoot, '/usr/bin/env', '-i', ...envArgs, '/bin/bash', '-c', WRAPPER, 'dib-hook', `${IN_TARGET_HOOKS}/${dir}/${hook.name}`], {
         label,
         cleanEnv: true,
-        env: {},
       });
     } else {
       await ctx.runner.run('/bin/bash', ['-c', WRAPPER, 'dib-hook', path.join(ctx.hooksPath, dir, hook.name)], { label, env, cleanEnv: true });
@@ -46,7 +45,7 @@ export async function runHook(ctx: BuildContext, phase: PhaseName, hook: HookEnt
     if (ctx.runner.isAborted) throw new DibError('DIB_E_INTERRUPTED', `interrupted during ${label}`, { location: { element: hook.element, phase, script: hook.name } });
     const detail =
       cause instanceof CommandError
-        ? `${cause.signal ? `killed by ${cause.signal}` : `exit status ${cause.exitCode}`}; last lines:\n${cause.tail.map((l) => `  | ${l}`).join('\n')}`
+        ? `${cause.signal ? `killed by ${cause.signal}` : cause.exitCode === undefined ? 'could not start' : `exit status ${cause.exitCode}`}; last lines:\n${cause.tail.map((l) => `  | ${l}`).join('\n')}`
         : isDibError(cause)
           ? cause.format()
           : String((cause as Error)?.stack ?? cause);

@@ -37,14 +37,14 @@ export async function unmount(runner: CommandRunner, target: string): Promise<vo
   for (let attempt = 0; attempt < 5; attempt++) {
     if (!mountsUnder(target).includes(target)) return;
     try {
-      await runner.run('umount', [target], { label: 'umount' });
+      await runner.run('umount', [target], { label: 'umount', cleanup: true });
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
     }
   }
   // Still busy: detach lazily so nothing stays visible in /proc/mounts.
-  await runner.run('umount', ['--lazy', target], { label: 'umount' });
+  await runner.run('umount', ['--lazy', target], { label: 'umount', cleanup: true });
 }
 
 /** Mounts and registers the release. `args` are mount(8) arguments before the target. */

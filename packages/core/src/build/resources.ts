@@ -48,23 +48,27 @@ export class ResourceStack {
   /** Releases everything in reverse order; keeps going past failures and reports them all. */
   async releaseAll(): Promise<void> {
     const failures: string[] = [];
+    const kept: Resource[] = [];
     while (this.stack.length) {
       const res = this.stack.pop()!;
       try {
         await res.release();
       } catch (e) {
         failures.push(`${res.record.kind} ${res.record.path}: ${(e as Error).message}`);
+        kept.unshift(res);
       }
-      this.save();
+      this.save(kept);
     }
     if (failures.length) {
+      // The state file keeps what could not be released, for `dib cleanup`.
       throw new DibError('DIB_E_CLEANUP_FAILED', failures.join('\n'));
     }
     rmSync(this.stateFile, { force: true });
   }
 
-  private save(): void {
-    writeFileSync(this.stateFile, JSON.stringify({ pid: process.pid, resources: this.stack.map((r) => r.record) }, null, 2));
+  private save(extra: Resource[] = []): void {
+    const resources = [...this.stack, ...extra].map((r) => r.record);
+    writeFileSync(this.stateFile, JSON.stringify({ pid: process.pid, resources }, null, 2));
   }
 }
 

@@ -14,6 +14,8 @@ export interface RunOptions {
   input?: string;
   /** Prefix for the log lines, e.g. "install/50-foo". */
   label?: string;
+  /** A release step (umount): runs even after an interrupt. */
+  cleanup?: boolean;
 }
 
 export type LineSink = (line: string, label: string) => void;
@@ -25,7 +27,7 @@ export class CommandError extends Error {
     readonly signal: string | undefined,
     readonly tail: readonly string[],
   ) {
-    super(`${command} ${signal ? `was killed by ${signal}` : `exited with status ${exitCode}`}`);
+    super(`${command} ${signal ? `was killed by ${signal}` : exitCode === undefined ? 'could not be started' : `exited with status ${exitCode}`}`);
   }
 }
 
@@ -41,7 +43,7 @@ export class CommandRunner {
 
   /** Runs a command, streaming its lines to the log; resolves with its stdout. */
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<{ stdout: string }> {
-    if (this.aborted) throw new DibError('DIB_E_INTERRUPTED', `not starting ${command}: the build was interrupted`);
+    if (this.aborted && !options.cleanup) throw new DibError('DIB_E_INTERRUPTED', `not starting ${command}: the build was interrupted`);
     const label = options.label ?? command;
     const tail: string[] = [];
     const record = (line: string) => {
@@ -51,7 +53,8 @@ export class CommandRunner {
     };
     const child = execa(command, args, {
       cwd: options.cwd,
-      env: options.env,
+      // A clean environment still needs PATH to find the command itself.
+      env: options.cleanEnv ? { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...options.env } : options.env,
       extendEnv: !options.cleanEnv,
       input: options.input,
       stdin: options.input === undefined ? 'ignore' : undefined,
@@ -65,6 +68,7 @@ export class CommandRunner {
       const result = await child;
       if (result.failed) {
         const shown = [command, ...args].join(' ');
+        if (result.exitCode === undefined && !result.signal) tail.push(String(result.shortMessage));
         throw new CommandError(shown.length > 300 ? `${shown.slice(0, 300)}...` : shown, result.exitCode, result.signal, tail);
       }
       return { stdout: String(result.stdout ?? '') };

@@ -1,0 +1,84 @@
+/**
+ * A real Debian build to tar, as a user runs it: the debian element, an extra package
+ * with -p, and a classic element from ELEMENTS_PATH whose install.d runs in the chroot.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
+import { buildEnv, isRoot, OUT } from './helpers.js';
+
+const output = path.join(OUT, 'debian');
+
+describe.runIf(isRoot)('debian build to tar', () => {
+  let run: DibRun;
+  let before: HostState;
+  let entries: string[];
+
+  beforeAll(async () => {
+    before = await hostState();
+    run = await runDib(['create', '-o', output, '-t', 'tar', '--checksum', '-p', 'htop', 'debian', 'hello-dir'], { env: buildEnv() });
+    if (run.exitCode === 0) entries = await listTar(`${output}.tar`);
+  });
+
+  it('succeeds', () => {
+    expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
+  });
+
+  it('holds a Debian 12 os-release', async () => {
+    const osRelease = await readTarFile(`${output}.tar`, 'usr/lib/os-release');
+    expect(osRelease).toMatch(/^ID=debian$/m);
+    expect(osRelease).toMatch(/^VERSION_ID="12"$/m);
+  });
+
+  it('records the build in /etc/dib_environment and /etc/dib_arguments', async () => {
+    expect(await readTarFile(`${output}.tar`, 'etc/dib_environment')).toMatch(/^export DIB_RELEASE=bookworm$/m);
+    expect(await readTarFile(`${output}.tar`, 'etc/dib_arguments')).toContain('-p htop');
+  });
+
+  it('has the -p package installed, as dpkg in the image sees it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dib-dpkg-'));
+    try {
+      await execa('tar', ['--extract', '--file', `${output}.tar`, '--directory', dir, './var/lib/dpkg']);
+      const { stdout } = await execa('dpkg', [`--admindir=${dir}/var/lib/dpkg`, '--status', 'htop']);
+      expect(stdout).toMatch(/^Status: install ok installed$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(entries).toContain('./usr/bin/htop');
+  });
+
+  it('ran the ELEMENTS_PATH element inside the chroot', async () => {
+    expect(await readTarFile(`${output}.tar`, 'etc/hello-dir')).toBe('hello from ELEMENTS_PATH, running on debian 12');
+    expect(existsSync('/etc/hello-dir')).toBe(false);
+  });
+
+  it('has no /proc or /sys content and no build leftovers', () => {
+    expect(entries.filter((e) => e.startsWith('./proc/') && e !== './proc/')).toEqual([]);
+    expect(entries.filter((e) => e.startsWith('./sys/') && e !== './sys/')).toEqual([]);
+    expect(entries.some((e) => e.startsWith('./tmp/in_target.d'))).toBe(false);
+    expect(entries).not.toContain('./usr/sbin/policy-rc.d');
+    expect(entries.some((e) => e.includes('.dib-orig'))).toBe(false);
+  });
+
+  it('writes manifests, checksums and the log beside the output', async () => {
+    const manifests = readdirSync(`${output}.d`);
+    expect(manifests).toEqual(expect.arrayContaining(['dib-element-list', 'dib-packages', 'dib_environment', 'dib_arguments']));
+    expect(readFileSync(`${output}.d/dib-packages`, 'utf8')).toMatch(/^htop\tamd64\t/m);
+    expect(readFileSync(`${output}.d/dib-element-list`, 'utf8')).toMatch(/^hello-dir .*fixtures\/elements\/hello-dir$/m);
+    const { stdout } = await execa('sha256sum', ['--check', `${path.basename(output)}.tar.sha256`], { cwd: OUT });
+    expect(stdout).toContain(': OK');
+    expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/<- install\/50-hello-dir \(element hello-dir\) \d+\.\d+s/);
+  });
+
+  it('leaves no mount, loop device or state file behind', async () => {
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+    expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+
+  afterAll(() => {
+    // The tarball is kept for later test files; its extracted copies are not.
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Builds that fail or are interrupted: a non-zero exit naming element, phase and
+ * script; nothing mounted afterwards; no output under its final name.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DIB_BIN, hostState, leakedSince, runDib, type HostState } from '@dib/testing';
+import { buildEnv, isRoot, OUT } from './helpers.js';
+
+const partials = (dir: string, name: string) => readdirSync(dir).filter((f) => f.startsWith(`.${name}`) && f.includes('dib-partial'));
+
+describe.runIf(isRoot)('a failing hook', () => {
+  let before: HostState;
+  beforeEach(async () => {
+    before = await hostState();
+  });
+
+  it('exits non-zero naming the element, phase and script, and releases every mount', async () => {
+    const output = path.join(OUT, 'fails');
+    const run = await runDib(['create', '-o', output, '-t', 'tar', 'debian-minimal', 'fail-here'], { env: buildEnv() });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('DIB_E_HOOK_FAILED');
+    expect(run.stderr).toContain('at: element fail-here, phase pre-install, script 20-fail-here');
+    expect(run.stderr).toContain('exit status 3');
+    expect(run.stderr).toContain('about to fail on purpose');
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+    expect(existsSync(`${output}.tar`)).toBe(false);
+    expect(partials(OUT, 'fails.tar')).toEqual([]);
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain('DIB_E_HOOK_FAILED');
+  });
+});
+
+describe.runIf(isRoot)('an interrupted build', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during install.d leaves nothing mounted and no output`, async () => {
+      const before = await hostState();
+      const output = path.join(OUT, `interrupted-${signal}`);
+      rmSync(`${output}.log`, { force: true });
+      const child = execa(process.execPath, [DIB_BIN, 'create', '-o', output, '-t', 'tar', 'debian-minimal', 'slow-install'], {
+        env: { CI: '1', ...buildEnv() },
+        reject: false,
+      });
+      // Wait until the slow hook is running inside the chroot.
+      const deadline = Date.now() + 10 * 60_000;
+      while (Date.now() < deadline) {
+        if (existsSync(`${output}.log`) && readFileSync(`${output}.log`, 'utf8').includes('slow-install: sleeping')) break;
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const mountedDuring = (await leakedSince(before)).mounts;
+      expect(mountedDuring.some((m) => m.endsWith('/proc'))).toBe(true);
+      child.kill(signal);
+      const result = await child;
+      expect(result.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(result.stderr).toContain('DIB_E_INTERRUPTED');
+      expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+      const { stdout } = await execa('pgrep', ['-f', 'sleep 600'], { reject: false });
+      expect(stdout).toBe('');
+      expect(existsSync(`${output}.tar`)).toBe(false);
+      expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
+    });
+  }
+});

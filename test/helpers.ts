@@ -1,0 +1,15 @@
+/** Shared setup for the integration tests: where outputs go and how dib is run. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURE_ELEMENTS = path.join(REPO, 'test/fixtures/elements');
+/** Outputs of the integration tests; kept between files so later ones can reuse them. */
+export const OUT = process.env.DIB_TEST_OUT ?? '/var/tmp/dib-test-out';
+mkdirSync(OUT, { recursive: true });
+
+/** Environment for builds: fixture elements on ELEMENTS_PATH, the shared cache. */
+export const buildEnv = (extra: Record<string, string> = {}) => ({ ELEMENTS_PATH: FIXTURE_ELEMENTS, ...extra });
+
+export const isRoot = process.getuid?.() === 0;

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `unit` (fast, no root, no network) and `integration` (real builds as
+ * root: debootstrap/mmdebstrap, chroot, mounts). Integration files run one at a time
+ * because they share the image cache and the machine's two cores.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'elements/*/test/**/*.test.ts', 'tools/test/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.integration.test.ts', 'elements/*/test/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
+          testTimeout: 20 * 60_000,
+          hookTimeout: 30 * 60_000,
+          fileParallelism: false,
+          sequence: { concurrent: false },
+        },
+      },
+    ],
+  },
+});
