@@ -26,3 +26,4 @@ export { CommandRunner } from './build/runner.js';
 export { which } from './host/which.js';
 export * as cache from './cache/index.js';
 export { collectHostTools, type NeededTool } from './host/tools.js';
+export { configJsonSchema, manifestJsonSchema } from './json-schema.js';

@@ -47,6 +47,8 @@ export const ImageSchema = z
 
 export const ConfigSchema = z
   .object({
+    /** Editors' JSON Schema pointer; ignored by dib. */
+    $schema: z.string().optional(),
     /** Directories of classic elements, searched before npm packages' names collide. */
     elementsPath: z.array(z.string().min(1)).default([]),
     /** Cache for downloads, base trees and package caches (--image-cache). */

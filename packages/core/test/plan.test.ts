@@ -1,0 +1,207 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ImageSchema, PHASES, PHASE_NAMES, createPlan, formatPlan, type ImageOptionsInput, type PlanRequest } from '@dib/core';
+import { SCRIPT, dibError, useTempDirs, writeClassicElement, writePackageElement } from './helpers.js';
+
+const tempDir = useTempDirs();
+
+/** A project: classic myos (the OS) and base in ./elements, package element app depending on myos. */
+function fixtureProject() {
+  const root = tempDir();
+  const elementsDir = path.join(root, 'elements');
+  writeClassicElement(elementsDir, 'myos', {
+    provides: ['operating-system'],
+    files: {
+      'README.md': 'My test OS\n',
+      'root.d/05-myos-root': SCRIPT,
+      'install.d/10-myos': SCRIPT,
+      'environment.d/10-myos.bash': 'export MYOS=1\n',
+    },
+  });
+  writeClassicElement(elementsDir, 'base', { files: { 'README.md': 'Test base\n', 'install.d/00-base': SCRIPT, 'finalise.d/90-base': SCRIPT } });
+  writePackageElement(root, '@dib/element-app', {
+    version: '0.3.0',
+    manifest: {
+      name: 'app',
+      description: 'Test application',
+      dependencies: ['myos'],
+      env: { APP_MODE: { description: 'How the app runs', default: 'fast' } },
+    },
+    files: { 'install.d/50-app': SCRIPT, 'post-install.d/20-app': SCRIPT },
+  });
+  return { root, elementsDir };
+}
+
+function request(root: string, elementsDir: string, image: Partial<ImageOptionsInput>, callerEnv: NodeJS.ProcessEnv = {}): PlanRequest {
+  return {
+    name: 'img',
+    image: { ...ImageSchema.parse({ elements: ['app'], ...image }), output: path.join(root, 'out', 'img') },
+    elementsPath: [elementsDir],
+    searchRoots: [root],
+    imageCache: path.join(root, 'cache'),
+    offline: false,
+    tmpfs: false,
+    minTmpfs: 4,
+    callerEnv,
+    argv: ['dib', 'create', 'app'],
+  };
+}
+
+describe('createPlan', () => {
+  it('qcow2 (a disk format) is DIB_E_OUTPUT_FORMAT saying it needs the block-device layer', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const err = await dibError(createPlan(request(root, elementsDir, { types: ['qcow2'] })));
+    expect(err.code).toBe('DIB_E_OUTPUT_FORMAT');
+    expect(err.message).toBe('output type "qcow2" needs the block-device layer, which is not implemented yet; available now: tar, tgz');
+    expect(err.location.key).toBe('types');
+    expect(err.hint).toContain('-t tar');
+  });
+
+  it('the default output type (qcow2) is refused the same way', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const err = await dibError(createPlan(request(root, elementsDir, {})));
+    expect(err.code).toBe('DIB_E_OUTPUT_FORMAT');
+    expect(err.message).toContain('block-device');
+  });
+
+  it('an unknown output type is DIB_E_OUTPUT_FORMAT saying it is unknown', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const req = request(root, elementsDir, { types: ['tar'] });
+    const err = await dibError(createPlan({ ...req, image: { ...req.image, types: ['zip' as 'tar'] } }));
+    expect(err.code).toBe('DIB_E_OUTPUT_FORMAT');
+    expect(err.message).toBe('output type "zip" is unknown; available now: tar, tgz');
+  });
+
+  it('tar: elements in order with reasons, hooks, sanitised environment, outputs beside -o', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar', 'tgz'] }, { DIB_EXTRA: 'yes', FOO: 'no', APP_MODE: 'slow' }));
+    const out = path.join(root, 'out', 'img');
+    expect(plan.elements.map((e) => [e.name, e.reasons])).toEqual([
+      ['myos', ['dependency of app']],
+      ['app', ['requested']],
+      ['base', ['added by default (-n leaves it out)']],
+    ]);
+    expect(plan.hooks.phases.install.map((h) => `${h.name}:${h.element}`)).toEqual(['00-base:base', '10-myos:myos', '50-app:app']);
+    expect(plan.environment).toEqual({ APP_MODE: 'slow', DIB_EXTRA: 'yes' });
+    expect(plan.environmentOrigins).toEqual({ APP_MODE: 'environment', DIB_EXTRA: 'environment' });
+    expect(plan.outputs).toEqual([
+      { type: 'tar', path: `${out}.tar` },
+      { type: 'tgz', path: `${out}.tgz` },
+    ]);
+    expect(plan.manifestDir).toBe(`${out}.d`);
+    expect(plan.logfile).toBe(`${out}.log`);
+    expect(plan.imageCache).toBe(path.join(root, 'cache'));
+    expect(plan.warnings).toEqual([]);
+    expect(plan.hostTools.map((t) => `${t.anyOf.join('|')} <- ${t.neededBy}`)).toEqual(['chroot <- dib', 'mount <- dib', 'tar <- output tar', 'pigz|gzip <- output tgz']);
+  });
+
+  it('creating a plan touches nothing on disk', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const before = readdirSync(root).sort();
+    await createPlan(request(root, elementsDir, { types: ['tar'] }));
+    expect(readdirSync(root).sort()).toEqual(before);
+    expect(existsSync(path.join(root, 'out'))).toBe(false);
+    expect(existsSync(path.join(root, 'cache'))).toBe(false);
+  });
+
+  it('skipBase (-n) leaves base out', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], skipBase: true }));
+    expect(plan.elements.map((e) => e.name)).toEqual(['myos', 'app']);
+  });
+
+  it('the config file\'s environment sits between element defaults and the caller\'s environment', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], environment: { APP_MODE: 'from-config', DIB_Y: 'c' } }, { DIB_Y: 'caller' }));
+    expect(plan.environment).toEqual({ APP_MODE: 'from-config', DIB_Y: 'caller' });
+    expect(plan.environmentOrigins).toEqual({ APP_MODE: 'config file', DIB_Y: 'environment' });
+  });
+
+  it('--image-size with tar is a warning that it has no effect', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], size: '2G', rootLabel: 'root' }));
+    expect(plan.warnings).toEqual([
+      '--image-size has no effect on tar output: it applies to disk image formats',
+      '--root-label has no effect on tar/tgz output: it labels the root filesystem of disk formats',
+    ]);
+    expect(formatPlan(plan)).toContain('Warnings:\n  --image-size has no effect on tar output');
+  });
+
+  it('warnings from element lookup and the hook tree reach the plan', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const shadow = path.join(root, 'shadow');
+    writeClassicElement(shadow, 'myos', { provides: ['operating-system'], files: { 'install.d/10-shadow.sh': SCRIPT } });
+    const req = request(root, elementsDir, { types: ['tar'] });
+    const plan = await createPlan({ ...req, elementsPath: [shadow, elementsDir] });
+    expect(plan.warnings).toEqual([
+      `element "myos" from ${path.join(shadow, 'myos')} overrides ${path.join(elementsDir, 'myos')}`,
+      expect.stringMatching(/^myos: install\.d\/10-shadow\.sh is skipped: /),
+    ]);
+  });
+
+  it('resolution errors surface unchanged (missing OS element)', async () => {
+    const root = tempDir();
+    const elementsDir = path.join(root, 'elements');
+    writeClassicElement(elementsDir, 'base', {});
+    writeClassicElement(elementsDir, 'lonely', {});
+    const err = await dibError(createPlan(request(root, elementsDir, { types: ['tar'], elements: ['lonely'] })));
+    expect(err.code).toBe('DIB_E_NO_OPERATING_SYSTEM');
+    expect(err.message).toContain('lonely, base');
+  });
+});
+
+describe('formatPlan', () => {
+  it('lists elements with source and reasons, every phase with its scripts and owner, environment and outputs', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], packages: ['vim', 'curl'] }, { DIB_EXTRA: 'yes', FOO: 'no' }));
+    const text = formatPlan(plan);
+    const lines = text.split('\n');
+    const out = path.join(root, 'out', 'img');
+
+    expect(lines[0]).toBe('Image img: amd64, output tar');
+    // elements, in order, with where they came from and why
+    const elementLines = lines.slice(lines.indexOf('Elements (in order):') + 1, lines.indexOf('Elements (in order):') + 4);
+    expect(elementLines[0]).toMatch(new RegExp(`^  myos +${path.join(elementsDir, 'myos').replace(/[.]/g, '\\.')} +dependency of app$`));
+    expect(elementLines[1]).toMatch(/^ {2}app +@dib\/element-app@0\.3\.0 +requested$/);
+    expect(elementLines[2]).toMatch(/^ {2}base +.+ +added by default \(-n leaves it out\)$/);
+
+    // every phase, in run order, each script with its element
+    const phaseHeaders = lines.filter((l) => /^ {2}[a-z-]+ \((host|chroot)\)/.test(l)).map((l) => l.trim().split(' ')[0]);
+    expect(phaseHeaders).toEqual(PHASE_NAMES);
+    for (const p of PHASE_NAMES) expect(text).toContain(`  ${p} (${PHASES[p].where})`);
+    expect(text).toContain('  block-device (host): nothing to run');
+    const scriptLines = lines.filter((l) => /^ {4}\S/.test(l)).map((l) => l.trim().split(/ +/).join(' '));
+    expect(scriptLines).toEqual([
+      '05-myos-root myos',
+      '00-base base',
+      '10-myos myos',
+      '50-app app',
+      '20-app app',
+      '90-base base',
+      '10-myos.bash myos', // environment.d
+    ]);
+    const rootAt = lines.indexOf('  root (host)');
+    expect(lines[rootAt + 1]).toMatch(/^ {4}05-myos-root +myos$/);
+    const installAt = lines.indexOf('  install (chroot)');
+    expect(lines.slice(installAt + 1, installAt + 4).map((l) => l.trim().split(/ +/).join(' '))).toEqual(['00-base base', '10-myos myos', '50-app app']);
+    expect(text).toContain('environment.d (sourced before each phase, in this order):');
+
+    // environment: element defaults and the caller's DIB_* only, with origins
+    expect(text).toContain('Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  DIB_EXTRA=yes  (environment)');
+    expect(text).not.toContain('FOO');
+
+    expect(text).toContain('Extra packages (-p): vim curl');
+    expect(text).toContain(`Outputs:\n  tar: ${out}.tar\n  manifests: ${out}.d/\n  log: ${out}.log`);
+    expect(text).not.toContain('Warnings:');
+  });
+
+  it('marks TypeScript host hooks', async () => {
+    const { root, elementsDir } = fixtureProject();
+    writePackageElement(root, '@dib/element-tshook', {
+      manifest: "export default { name: 'tshook', description: 'TS', hooks: { 'post-root': [{ name: '40-ts', run() {} }] } };\n",
+    });
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], elements: ['app', 'tshook'] }));
+    expect(formatPlan(plan)).toMatch(/\n {4}40-ts +tshook \(TypeScript\)\n/);
+  });
+});
