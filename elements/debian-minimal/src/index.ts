@@ -27,6 +27,8 @@ export default defineElement({
     netbase: null,
     'ca-certificates': null,
     adduser: null,
+    // initramfs-tools compresses with zstd when it is there: faster and smaller than gzip.
+    zstd: null,
     'apt-utils': { phase: 'pre-install' },
   },
   hooks: { root: [{ name: '08-debian-bootstrap', run: bootstrapDebian }] },

@@ -21,6 +21,8 @@ export const CORE_VARIABLES: Record<string, string> = {
   DIB_INSTALL_PACKAGES: 'extra packages from -p, space separated',
   DIB_MANIFEST_IMAGE_DIR: 'directory in the image where elements write build manifests',
   DIB_ROOT_LABEL: 'root filesystem label',
+  DIB_BLOCK_DEVICE_LABEL: 'disk builds: partition table kind (mbr, gpt, or none for a bare filesystem)',
+  DIB_BLOCK_DEVICE_MOUNTS: 'disk builds: space-separated mount points of the layout (e.g. "/ /boot/efi")',
 };
 
 /** Host variables that pass through untouched. */

@@ -27,6 +27,10 @@ export const ERRORS = {
   DIB_E_COMMAND_FAILED: { title: 'A host command failed', hint: 'Read the command output above (also in the build log).' },
   DIB_E_INTERRUPTED: { title: 'Build interrupted', hint: 'Everything the build mounted or created was released; run the build again.' },
   DIB_E_CLEANUP_FAILED: { title: 'Could not release a build resource', hint: 'Run `dib cleanup` to release what is left, and check /proc/mounts.' },
+  DIB_E_BLOCK_DEVICE_INVALID: { title: 'Invalid block-device layout', hint: 'Fix the layout key named above (DIB_BLOCK_DEVICE_CONFIG, the config file\'s blockDevice, or the block-device element).' },
+  DIB_E_BLOCK_DEVICE_UNSUPPORTED: { title: 'Block-device feature not supported yet', hint: 'Use a layout without it; see docs/block-device.md for what is supported.' },
+  DIB_E_IMAGE_TOO_SMALL: { title: 'The image content does not fit', hint: 'Raise --image-size, or leave it out so dib sizes the image from its content.' },
+  DIB_E_BOOT_TEST_FAILED: { title: 'The image did not boot to the expected text', hint: 'Read the serial console log named above.' },
   DIB_E_ENV_INVALID: { title: 'Invalid environment variable', hint: 'Fix or unset the variable named above.' },
 } as const satisfies Record<string, { title: string; hint: string }>;
 

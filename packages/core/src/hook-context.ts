@@ -23,3 +23,19 @@ export interface HostHookContext {
   /** Runs a host command; its output goes to the build log; throws DIB_E_COMMAND_FAILED on failure. */
   run(command: string, args: readonly string[], options?: { cwd?: string; env?: Record<string, string>; input?: string }): Promise<{ stdout: string }>;
 }
+
+/** What a disk hook receives: the assembled raw disk and where each partition is. */
+export interface DiskHookContext {
+  readonly element: string;
+  /** The raw disk image file (a bare filesystem image when the layout has no partition table). */
+  readonly disk: string;
+  /** Partition table kind, or undefined for a bare filesystem image. */
+  readonly label?: 'mbr' | 'gpt';
+  /** Partitions in table order: byte offsets and sizes, GPT type GUID or MBR type byte. */
+  readonly partitions: readonly { name: string; index: number; start: number; size: number; type: string }[];
+  /** The image tree on the host (still present). */
+  readonly targetRoot: string;
+  readonly env: Readonly<Record<string, string>>;
+  log(line: string): void;
+  run(command: string, args: readonly string[]): Promise<{ stdout: string }>;
+}

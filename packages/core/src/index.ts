@@ -16,7 +16,11 @@ export { compareRunParts, sortRunParts, RUNNABLE_NAME } from './hooks/run-parts.
 export { buildHookTree, type HookTree, type HookEntry } from './hooks/hook-tree.js';
 export { resolveEnvironment, CORE_VARIABLES } from './environment.js';
 export { createPlan, formatPlan, defaultImageCache, type BuildPlan, type PlanRequest } from './plan.js';
-export { OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES } from './outputs/formats.js';
+export { OUTPUT_FORMATS, type OutputFormat } from './outputs/formats.js';
+export { parseLayout, FILESYSTEM_TYPES, GPT_BIOS_BOOT, GPT_ESP, type Layout, type FilesystemSpec, type PartitionSpec } from './block-device/layout.js';
+export { parseSize } from './block-device/size.js';
+export { sfdiskScript } from './block-device/assemble.js';
+export type { DiskHookContext } from './hook-context.js';
 export { build, type BuildOptions, type BuildResult } from './build/build.js';
 export type { BuildEvent, EventSink } from './build/events.js';
 export { checkTools, type ToolStatus } from './build/host-check.js';

@@ -4,7 +4,7 @@
  * (`install.d/`, `root.d/`, ...); host-side hooks may also be TypeScript functions.
  */
 import { z } from 'zod';
-import type { HostHookContext } from './hook-context.js';
+import type { DiskHookContext, HostHookContext } from './hook-context.js';
 import { PHASES, PHASE_NAMES, type PhaseName } from './phases.js';
 
 export const ELEMENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -83,6 +83,12 @@ export const HostHookSchema = z.object({
   run: z.custom<(ctx: HostHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
 });
 
+/** Runs on the host after the disk image file is assembled (e.g. writing a boot sector). */
+export const DiskHookSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"'),
+  run: z.custom<(ctx: DiskHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
+});
+
 const hostPhases = PHASE_NAMES.filter((p) => PHASES[p].where === 'host') as PhaseName[];
 
 export const ManifestSchema = z
@@ -109,6 +115,12 @@ export const ManifestSchema = z
     cacheMounts: z.array(CacheMountSchema).default([]),
     /** Directory holding the hook directories, relative to the package root. */
     hooksDir: z.string().default('.'),
+    /** Default block-device layout (DIB's block-device-default.yaml), used when this element provides block-device. */
+    blockDevice: z.array(z.unknown()).optional(),
+    /** Hooks run after the disk image is assembled, in run-parts order across elements. */
+    diskHooks: z.array(DiskHookSchema).default([]),
+    /** Element to add when a virtual dependency (e.g. block-device) has no provider in the build. */
+    defaultProviders: z.record(elementName, elementName).default({}),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z
       .partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema))
@@ -125,3 +137,4 @@ export type PkgMap = z.output<typeof PkgMapSchema>;
 export type HostTool = z.output<typeof HostToolSchema>;
 export type HostHook = z.output<typeof HostHookSchema>;
 export type EnvVar = z.output<typeof EnvVarSchema>;
+export type DiskHook = z.output<typeof DiskHookSchema>;

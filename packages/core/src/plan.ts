@@ -5,14 +5,17 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ImageOptions } from './config/schema.js';
-import { DibError } from './errors.js';
 import { ElementFinder } from './elements/finder.js';
 import { resolveElements, type ResolvedElement } from './elements/resolve.js';
 import { describeSource } from './elements/types.js';
 import { resolveEnvironment, type EnvOrigin } from './environment.js';
 import { buildHookTree, type HookTree } from './hooks/hook-tree.js';
 import { collectHostTools, type NeededTool } from './host/tools.js';
-import { OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES } from './outputs/formats.js';
+import { OUTPUT_FORMATS } from './outputs/formats.js';
+import { chooseLayout } from './block-device/choose-layout.js';
+import type { Layout } from './block-device/layout.js';
+import type { DiskHook } from './manifest.js';
+import { sortRunParts } from './hooks/run-parts.js';
 import { PHASES, PHASE_NAMES } from './phases.js';
 
 export interface PlanRequest {
@@ -46,6 +49,11 @@ export interface BuildPlan {
   readonly environment: Record<string, string>;
   readonly environmentOrigins: Record<string, EnvOrigin>;
   readonly outputs: readonly PlannedOutput[];
+  /** Block-device layout, present when a disk format is requested. */
+  readonly layout?: Layout;
+  readonly layoutSource?: string;
+  /** Hooks run on the assembled disk, in run-parts order. */
+  readonly diskHooks: readonly { name: string; element: string; hook: DiskHook }[];
   readonly manifestDir: string;
   readonly logfile: string;
   readonly imageCache: string;
@@ -70,19 +78,12 @@ export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE
 
 export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const warnings: string[] = [];
-  for (const type of req.image.types) {
-    if (!OUTPUT_FORMATS[type]) {
-      const later = PLANNED_OUTPUT_TYPES.includes(type);
-      throw new DibError('DIB_E_OUTPUT_FORMAT', `output type "${type}" ${later ? 'needs the block-device layer, which is not implemented yet' : 'is unknown'}; available now: ${Object.keys(OUTPUT_FORMATS).join(', ')}`, {
-        location: { key: 'types' },
-        hint: later ? 'Build a tar or tgz for now (-t tar).' : undefined,
-      });
+  const diskTypes = req.image.types.filter((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
+  if (diskTypes.length === 0) {
+    for (const [key, flag] of DISK_ONLY_OPTIONS) {
+      if (req.image[key]) warnings.push(`${flag} has no effect on ${req.image.types.join(', ')} output: it applies to disk image formats`);
     }
   }
-  for (const [key, flag] of DISK_ONLY_OPTIONS) {
-    if (req.image[key]) warnings.push(`${flag} has no effect on ${req.image.types.join(', ')} output: it applies to disk image formats`);
-  }
-  if (req.image.rootLabel) warnings.push('--root-label has no effect on tar/tgz output: it labels the root filesystem of disk formats');
 
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
   const elements = await resolveElements(req.image.elements, finder, { addBase: !req.image.skipBase });
@@ -93,7 +94,13 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
 
   const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
   const output = path.resolve(req.image.output);
-  const hostTools = collectHostTools(elements, req.image.types);
+  const rootLabel = req.image.rootLabel ?? 'cloudimg-rootfs';
+  const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel) : undefined;
+  const hostTools = collectHostTools(elements, req.image.types, chosen?.layout);
+  const diskHooks = sortRunParts(
+    elements.flatMap((el) => el.manifest.diskHooks.map((hook) => ({ name: hook.name, element: el.name, hook }))),
+    (h) => h.name,
+  );
   return {
     name: req.name,
     image: { ...req.image, output },
@@ -101,7 +108,10 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     hooks,
     environment: env.values,
     environmentOrigins: env.origins,
-    outputs: req.image.types.map((type) => ({ type, path: `${output}.${OUTPUT_FORMATS[type].extension}` })),
+    outputs: req.image.types.map((type) => ({ type, path: OUTPUT_FORMATS[type].writesFile ? `${output}.${OUTPUT_FORMATS[type].extension}` : `docker image ${path.basename(output)}:latest` })),
+    layout: chosen?.layout,
+    layoutSource: chosen?.source,
+    diskHooks: chosen ? diskHooks : [],
     manifestDir: `${output}.d`,
     logfile: req.logfile ?? `${output}.log`,
     imageCache,
@@ -131,6 +141,14 @@ export function formatPlan(plan: BuildPlan): string {
   lines.push('', 'Environment passed to hooks:');
   for (const [k, v] of Object.entries(plan.environment).sort()) lines.push(`  ${k}=${v}  (${plan.environmentOrigins[k]})`);
   if (plan.image.packages.length) lines.push('', `Extra packages (-p): ${plan.image.packages.join(' ')}`);
+  if (plan.layout) {
+    lines.push('', `Block-device layout (from ${plan.layoutSource}):`);
+    const t = plan.layout.table;
+    lines.push(`  ${plan.layout.image.name}: ${t ? `${t.label} partition table` : 'bare filesystem image'}${plan.image.size ? `, ${plan.image.size}` : ', sized from content'}`);
+    for (const p of t?.partitions ?? []) lines.push(`    partition ${p.name}: ${'bytes' in p.size ? `${p.size.bytes} bytes` : `${p.size.percent}%`}${p.flags.length ? ` [${p.flags.join(',')}]` : ''} type ${p.type}`);
+    for (const f of plan.layout.filesystems) lines.push(`    ${f.type} on ${f.base}${f.label ? ` label ${f.label}` : ''}${f.mountPoint ? ` at ${f.mountPoint}` : ''}`);
+    for (const h of plan.diskHooks) lines.push(`    disk hook ${h.name} (${h.element})`);
+  }
   lines.push('', 'Outputs:');
   for (const o of plan.outputs) lines.push(`  ${o.type}: ${o.path}`);
   lines.push(`  manifests: ${plan.manifestDir}/`, `  log: ${plan.logfile}`);

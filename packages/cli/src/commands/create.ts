@@ -1,5 +1,5 @@
 /** `dib create` / `disk-image-create`: plan, then build, each selected image. */
-import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, PLANNED_OUTPUT_TYPES, type BuildEvent, type BuildPlan } from '@dib/core';
+import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, type BuildEvent, type BuildPlan } from '@dib/core';
 import { parse, splitList } from '../args.js';
 import { EXIT, reportError } from '../exit.js';
 import { selectImages } from '../images.js';
@@ -13,16 +13,16 @@ dib.config.* (all of them when no name is given).
 
 Options (DIB compatible):
   -o PATH                 output path without extension (default: image)
-  -t TYPES                output types, comma separated (default qcow2). Now: ${Object.keys(OUTPUT_FORMATS).join(', ')};
-                          with the block-device layer: ${PLANNED_OUTPUT_TYPES.join(', ')}
+  -t TYPES                output types, comma separated (default qcow2):
+                          ${Object.keys(OUTPUT_FORMATS).join(', ')}
   -a ARCH                 target architecture (default amd64)
   -p PACKAGES             extra packages to install, comma separated
   -n                      do not add the base element
   -x                      trace hook scripts (DIB_DEBUG_TRACE=1)
   -u                      leave qcow2 uncompressed
   -c                      clear the environment (dib always sanitises the hooks' environment)
-  --image-size SIZE       fixed image size, e.g. 2G (disk formats)
-  --image-extra-size SIZE extra free space in the root filesystem (disk formats)
+  --image-size SIZE       fixed image size: GiB, or with a unit (512MiB); disk formats; default: from content
+  --image-extra-size SIZE free space added to the root filesystem: GiB, or with a unit (disk formats)
   --image-cache DIR       cache directory (default $DIB_IMAGE_CACHE or ~/.cache/image-create)
   --no-tmpfs              build on disk instead of a tmpfs
   --min-tmpfs GIB         RAM needed to build in tmpfs (default 4)
@@ -46,7 +46,7 @@ ELEMENTS_PATH adds classic element directories; break=before-PHASE,after-PHASE,a
 opens a shell at those points.`;
 
 /** DIB options we know but do not implement yet: refused with a clear message, never ignored. */
-const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'ramdisk-element', 'install-type', 'docker-target', 'lvm'] as const;
+const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'ramdisk-element', 'install-type', 'docker-target'] as const;
 
 const OPTIONS = {
   o: { type: 'string' },
@@ -75,6 +75,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(NOT_YET.map((o) => [o, { type: 'string' }])),
 } as const;
+
+/** DIB takes --image-size and --image-extra-size in GiB when no unit is given. */
+const dibSize = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? `${v}GiB` : v);
 
 export async function createCommand(args: string[], argv0: string): Promise<number> {
   const json = args.includes('--json');
@@ -106,8 +109,8 @@ export async function createCommand(args: string[], argv0: string): Promise<numb
         skipBase: v.n || undefined,
         trace: v.x || undefined,
         uncompressed: v.u || undefined,
-        size: v['image-size'],
-        extraSize: v['image-extra-size'],
+        size: dibSize(v['image-size']),
+        extraSize: dibSize(v['image-extra-size']),
         rootLabel: v['root-label'],
         mkfsOptions: v['mkfs-options'],
         qemuImgOptions: v['qemu-img-options'],

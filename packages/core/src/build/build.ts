@@ -3,7 +3,8 @@
  * DIB's order with break points, outputs, and release of everything created, on
  * success, failure and interrupt alike.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fstabText, withIdentities } from '../block-device/fstab.js';
 import os from 'node:os';
 import path from 'node:path';
 import { Listr, type ListrTask } from 'listr2';
@@ -23,6 +24,7 @@ import { ResourceStack } from './resources.js';
 import { CommandRunner } from './runner.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
 import { writeOutputs } from './write-outputs.js';
+import { OUTPUT_FORMATS } from '../outputs/formats.js';
 
 export interface BuildOptions {
   /** listr2 renderer: `default` on a TTY, `simple` otherwise, `silent` with --json. */
@@ -41,6 +43,7 @@ export interface BuildResult {
 export async function build(plan: BuildPlan, options: BuildOptions): Promise<BuildResult> {
   requireRoot();
   await requireTools(plan.hostTools);
+  await preflightOutputs(plan);
   const emit: EventSink = options.emit ?? (() => {});
   const started = Date.now();
   const log = new BuildLog(plan.logfile);
@@ -123,13 +126,18 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
     DIB_ROOT_LABEL: plan.image.rootLabel ?? 'cloudimg-rootfs',
     LANG: 'C.UTF-8',
   };
+  const layout = plan.layout ? withIdentities(plan.layout) : undefined;
+  if (layout) {
+    env.DIB_BLOCK_DEVICE_LABEL = layout.table?.label ?? 'none';
+    env.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems.filter((f) => f.mountPoint).map((f) => f.mountPoint).join(' ');
+  }
   const cacheMounts = plan.elements.flatMap((el) =>
     el.manifest.cacheMounts
       .filter((m) => !(m.disableWith && env[m.disableWith] === '0'))
       .map((m) => ({ source: path.join(plan.imageCache, m.cache.replace(/\$\{(\w+)\}/g, (_, v) => env[v] ?? '')), target: m.target })),
   );
   const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts });
-  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, chroot, env };
+  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, chroot, env, layout };
 }
 
 function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
@@ -184,6 +192,7 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
         ? always('post-install', 'record build metadata', async () => {
             await ctx.chroot.close();
             writeImageMetadata(ctx.plan, ctx.targetRoot, ctx.env);
+            if (ctx.layout) writeFileSync(path.join(ctx.targetRoot, 'etc/fstab'), fstabText(ctx.layout));
           })
         : phase === 'finalise'
           ? always('finalise', 'leave chroot', () => ctx.chroot.close())
@@ -206,4 +215,10 @@ function checkRootTree(ctx: BuildContext): void {
       hint: 'Include an operating-system element whose root.d builds the tree (e.g. debian-minimal).',
     });
   }
+}
+
+/** Checks outputs that depend on a running service (docker) before anything is created. */
+async function preflightOutputs(plan: BuildPlan): Promise<void> {
+  const runner = new CommandRunner(() => {});
+  for (const out of plan.outputs) await OUTPUT_FORMATS[out.type].preflight?.((c, a) => runner.run(c, a));
 }

@@ -1,4 +1,5 @@
 import type { BuildPlan } from '../plan.js';
+import type { Layout } from '../block-device/layout.js';
 import type { ChrootSession } from './chroot.js';
 import type { EventSink } from './events.js';
 import type { BuildLog } from './log.js';
@@ -16,6 +17,8 @@ export interface BuildContext {
   readonly targetRoot: string;
   readonly hooksPath: string;
   readonly chroot: ChrootSession;
+  /** The plan's layout with a label or UUID for every filesystem (fstab refers to them). */
+  readonly layout?: Layout;
   /** Sanitised environment plus the core's variables, before per-phase paths. */
   readonly env: Record<string, string>;
 }

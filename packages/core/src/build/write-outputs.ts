@@ -1,14 +1,19 @@
 /**
- * Produces every requested output from the finished tree. Each is written under a
- * temporary name and renamed at the end, so an existing output is never left
- * half-overwritten; checksums and the manifest directory follow the same rule.
+ * Produces every requested output: tree formats from the finished tree, then the disk
+ * (assembled once, boot sectors written by disk hooks) for disk formats. Each file is
+ * written under a temporary name and renamed at the end, so an existing output is
+ * never left half-overwritten; checksums and the manifest directory follow the same rule.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, renameSync, rmSync, statSync, cpSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { OUTPUT_FORMATS } from '../outputs/formats.js';
+import { assembleDisk, type AssembledDisk } from '../block-device/assemble.js';
+import { parseSize } from '../block-device/size.js';
+import { DibError, isDibError } from '../errors.js';
+import { OUTPUT_FORMATS, type OutputContext } from '../outputs/formats.js';
 import type { BuildContext } from './context.js';
 import { MANIFEST_IMAGE_DIR } from './image-metadata.js';
+import { mountRegistered } from './mounts.js';
 
 const tempName = (file: string) => path.join(path.dirname(file), `.${path.basename(file)}.dib-partial-${process.pid}`);
 
@@ -32,12 +37,28 @@ export const digest = (file: string, algorithm: 'sha256' | 'md5') =>
     createReadStream(file).on('data', (d) => hash.update(d)).on('error', reject).on('end', () => resolve(hash.digest('hex')));
   });
 
+const splitOptions = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : []);
+
 export async function writeOutputs(ctx: BuildContext): Promise<void> {
   const { plan } = ctx;
-  for (const out of plan.outputs) {
-    await writeAtomically(out.path, (tmp) =>
-      OUTPUT_FORMATS[out.type].produce({ targetRoot: ctx.targetRoot, file: tmp, run: (c, a) => ctx.runner.run(c, a, { label: `output/${out.type}` }) }),
-    );
+  const base = {
+    targetRoot: ctx.targetRoot,
+    name: path.basename(plan.image.output),
+    uncompressed: plan.image.uncompressed,
+    qemuImgOptions: splitOptions(plan.image.qemuImgOptions),
+  };
+  let disk: AssembledDisk | undefined;
+  const ordered = [...plan.outputs].sort((a, b) => Number(OUTPUT_FORMATS[a.type].kind === 'disk') - Number(OUTPUT_FORMATS[b.type].kind === 'disk'));
+  for (const out of ordered) {
+    const format = OUTPUT_FORMATS[out.type];
+    if (format.kind === 'disk' && !disk) disk = await makeDisk(ctx);
+    const run: OutputContext['run'] = (c, a, input) => ctx.runner.run(c, a, { label: `output/${out.type}`, input });
+    if (!format.writesFile) {
+      await format.produce({ ...base, disk: disk?.file, file: path.join(ctx.buildDir, `${out.type}-export`), run });
+      ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: 0 });
+      continue;
+    }
+    await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
     if (plan.image.checksum) {
       for (const algorithm of ['sha256', 'md5'] as const) {
         const sum = await digest(out.path, algorithm);
@@ -49,4 +70,49 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
   await writeAtomically(plan.manifestDir, async (tmp) => {
     cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true });
   });
+}
+
+async function makeDisk(ctx: BuildContext): Promise<AssembledDisk> {
+  const { plan } = ctx;
+  const layout = ctx.layout!;
+  const run = (c: string, a: readonly string[], input?: string) => ctx.runner.run(c, a, { label: 'block-device', input });
+  const disk = await assembleDisk(
+    {
+      targetRoot: ctx.targetRoot,
+      workDir: path.join(ctx.buildDir, 'disk'),
+      imageSize: plan.image.size ? parseSize(plan.image.size) : undefined,
+      extraSize: plan.image.extraSize ? parseSize(plan.image.extraSize) : undefined,
+      extraOptions: splitOptions(plan.image.mkfsOptions),
+      log: (line) => ctx.log.line(line, 'block-device'),
+      run,
+      withLoopMount: async (file, dir, fn) => {
+        // xfs only: a loop mount, released as soon as the copy is done (or fails).
+        await mountRegistered(ctx.runner, ctx.resources, ['-o', 'loop', file], dir);
+        try {
+          return await fn();
+        } finally {
+          await ctx.resources.releaseWhere((r) => r.kind === 'mount' && r.path === dir);
+        }
+      },
+    },
+    layout,
+  );
+  for (const { name, element, hook } of plan.diskHooks) {
+    ctx.log.line(`-> disk/${name} (element ${element})`);
+    try {
+      await hook.run({
+        element,
+        disk: disk.file,
+        label: layout.table?.label,
+        partitions: disk.geometry.partitions.map((p) => ({ name: p.spec.name, index: p.index, start: p.start, size: p.size, type: p.spec.type })),
+        targetRoot: ctx.targetRoot,
+        env: ctx.env,
+        log: (line) => ctx.log.line(line, `disk/${name}`),
+        run: (c, a) => ctx.runner.run(c, a, { label: `disk/${name}` }),
+      });
+    } catch (cause) {
+      throw isDibError(cause) ? cause : new DibError('DIB_E_HOOK_FAILED', `disk hook ${name} of element "${element}" failed: ${(cause as Error)?.message ?? cause}`, { location: { element, phase: 'disk', script: name }, cause });
+    }
+  }
+  return disk;
 }

@@ -40,6 +40,8 @@ export const ImageSchema = z
     mkfsOptions: z.string().optional(),
     /** Extra qemu-img convert options (--qemu-img-options). */
     qemuImgOptions: z.string().optional(),
+    /** Block-device layout in DIB's YAML structure; overrides the block-device element's. */
+    blockDevice: z.array(z.unknown()).optional(),
     /** Write .sha256 and .md5 beside each output (--checksum). */
     checksum: z.boolean().default(false),
   })

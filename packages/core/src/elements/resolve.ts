@@ -35,22 +35,34 @@ export async function resolveElements(requested: readonly string[], finder: Elem
   const queue: { name: string; reason: string; from?: LoadedElement }[] = requested.map((name) => ({ name, reason: 'requested' }));
   if (options.addBase && !requested.includes('base')) queue.push({ name: 'base', reason: 'added by default (-n leaves it out)' });
 
-  while (queue.length) {
-    const { name, reason, from } = queue.shift()!;
-    addReason(name, reason);
-    if (loaded.has(name) || unresolved.has(name)) continue;
-    const element = await finder.find(name, from);
-    if (!element) {
-      unresolved.set(name, reason);
-      continue;
+  const expand = async () => {
+    while (queue.length) {
+      const { name, reason, from } = queue.shift()!;
+      addReason(name, reason);
+      if (loaded.has(name) || unresolved.has(name)) continue;
+      const element = await finder.find(name, from);
+      if (!element) {
+        unresolved.set(name, reason);
+        continue;
+      }
+      loaded.set(name, element);
+      for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${name}`, from: element });
     }
-    if (element.name !== name) {
-      // Asked for by package name (dib-element-x, @acme/x): the element is known by its manifest name.
-      addReason(element.name, reason);
-      if (loaded.has(element.name)) continue;
-    }
-    loaded.set(element.name, element);
-    for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${name}`, from: element });
+  };
+  await expand();
+  // A virtual name nobody provides falls back to the default an element names for it.
+  const triedDefaults = new Set<string>();
+  for (;;) {
+    const provided = new Set([...loaded.values()].flatMap((e) => e.manifest.provides));
+    const fallback = [...unresolved.keys()]
+      .filter((n) => !provided.has(n) && !triedDefaults.has(n))
+      .flatMap((n) => [...loaded.values()].filter((e) => e.manifest.defaultProviders[n]).map((e) => ({ virtual: n, by: e })))[0];
+    if (!fallback) break;
+    triedDefaults.add(fallback.virtual);
+    unresolved.delete(fallback.virtual);
+    queue.push({ name: fallback.by.manifest.defaultProviders[fallback.virtual], reason: `default ${fallback.virtual} for ${fallback.by.name}`, from: fallback.by });
+    await expand();
+    if (!new Set([...loaded.values()].flatMap((e) => e.manifest.provides)).has(fallback.virtual)) unresolved.set(fallback.virtual, `dependency of ${fallback.by.name}`);
   }
 
   const providers = new Map<string, string[]>();

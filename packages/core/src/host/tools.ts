@@ -2,6 +2,8 @@
 import type { HostTool } from '../manifest.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
 import { DibError } from '../errors.js';
+import type { Layout } from '../block-device/layout.js';
+import { MKFS_TOOLS, MTOOLS } from '../block-device/mkfs.js';
 
 export type NeededTool = HostTool & { neededBy: string };
 
@@ -10,7 +12,7 @@ const CORE_TOOLS: HostTool[] = [
   { anyOf: ['mount'], apt: 'mount', why: 'mounting /proc, /sys, /dev and tmpfs' },
 ];
 
-export function collectHostTools(elements: readonly { name: string; manifest: { hostTools: HostTool[] } }[], types: readonly string[]): NeededTool[] {
+export function collectHostTools(elements: readonly { name: string; manifest: { hostTools: HostTool[] } }[], types: readonly string[], layout?: Layout): NeededTool[] {
   const all: NeededTool[] = [
     ...CORE_TOOLS.map((t) => ({ ...t, neededBy: 'dib' })),
     ...elements.flatMap((el) => el.manifest.hostTools.map((t) => ({ ...t, neededBy: el.name }))),
@@ -19,6 +21,15 @@ export function collectHostTools(elements: readonly { name: string; manifest: { 
       if (!format) throw new DibError('DIB_E_OUTPUT_FORMAT', `output type "${type}" is not available; choose from ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
       return format.hostTools.map((t) => ({ ...t, neededBy: `output ${type}` }));
     }),
+    ...(layout
+      ? [
+          ...(layout.table ? [{ anyOf: ['sfdisk'], apt: 'fdisk', why: 'writing the partition table', neededBy: 'block-device' }] : []),
+          ...layout.filesystems.flatMap((f) => [
+            { ...MKFS_TOOLS[f.type], neededBy: 'block-device' },
+            ...(f.type === 'vfat' ? [{ ...MTOOLS, neededBy: 'block-device' }] : []),
+          ]),
+        ]
+      : []),
   ];
   const seen = new Set<string>();
   return all.filter((t) => {

@@ -1,34 +1,90 @@
 /**
- * Output formats. Each says its file extension, the host tools it needs, and how it is
- * made from the finished tree. Disk formats arrive with the block-device layer.
+ * Output formats. Tree formats are made from the finished directory tree; disk formats
+ * from the assembled raw disk. Each says its extension and the host tools it needs.
  */
 import type { HostTool } from '../manifest.js';
+import { DibError } from '../errors.js';
 import { writeTarball } from './tarball.js';
 
 export interface OutputContext {
   /** The finished image tree. */
   targetRoot: string;
+  /** The assembled raw disk (disk formats only). */
+  disk?: string;
   /** Temporary path to write; the builder renames it to the final name. */
   file: string;
-  run(command: string, args: readonly string[]): Promise<{ stdout: string }>;
+  /** Output base name (docker uses it as the repository name). */
+  name: string;
+  uncompressed: boolean;
+  qemuImgOptions: string[];
+  run(command: string, args: readonly string[], input?: string): Promise<{ stdout: string }>;
 }
 
 export interface OutputFormat {
   readonly extension: string;
+  readonly kind: 'tree' | 'disk';
+  /** False for formats that leave no file (docker imports into the engine). */
+  readonly writesFile: boolean;
   readonly hostTools: readonly HostTool[];
+  /** Checked before the build starts, so a missing engine fails early. */
+  preflight?(run: OutputContext['run']): Promise<void>;
   produce(ctx: OutputContext): Promise<void>;
 }
 
-const tarTool: HostTool = { anyOf: ['tar'], apt: 'tar', why: 'tar and tgz outputs' };
+const tar: HostTool = { anyOf: ['tar'], apt: 'tar', why: 'tar and tgz outputs' };
+const qemuImg: HostTool = { anyOf: ['qemu-img'], apt: 'qemu-utils', why: 'converting the raw disk' };
+
+const converted = (format: string, extra: (ctx: OutputContext) => string[]): OutputFormat => ({
+  extension: format === 'vpc' ? 'vhd' : format,
+  kind: 'disk',
+  writesFile: true,
+  hostTools: [qemuImg],
+  produce: (ctx) => ctx.run('qemu-img', ['convert', '-f', 'raw', '-O', format, ...extra(ctx), ...ctx.qemuImgOptions, ctx.disk!, ctx.file]).then(() => undefined),
+});
 
 export const OUTPUT_FORMATS: Record<string, OutputFormat> = {
-  tar: { extension: 'tar', hostTools: [tarTool], produce: (ctx) => writeTarball(ctx, 'none') },
+  tar: { extension: 'tar', kind: 'tree', writesFile: true, hostTools: [tar], produce: (ctx) => writeTarball(ctx, 'none') },
   tgz: {
     extension: 'tgz',
-    hostTools: [tarTool, { anyOf: ['pigz', 'gzip'], apt: 'pigz', why: 'tgz compression (pigz uses every core)' }],
+    kind: 'tree',
+    writesFile: true,
+    hostTools: [tar, { anyOf: ['pigz', 'gzip'], apt: 'pigz', why: 'tgz compression (pigz uses every core)' }],
     produce: (ctx) => writeTarball(ctx, 'gzip'),
   },
+  squashfs: {
+    extension: 'squashfs',
+    kind: 'tree',
+    writesFile: true,
+    hostTools: [{ anyOf: ['mksquashfs'], apt: 'squashfs-tools', why: 'squashfs output' }],
+    produce: (ctx) =>
+      ctx
+        .run('mksquashfs', [ctx.targetRoot, ctx.file, '-noappend', '-quiet', '-no-progress', '-wildcards', '-e', 'proc/*', 'sys/*', 'dev/pts/*', 'tmp/in_target.d'])
+        .then(() => undefined),
+  },
+  docker: {
+    extension: 'docker',
+    kind: 'tree',
+    writesFile: false,
+    hostTools: [{ anyOf: ['docker'], apt: 'docker.io', why: 'docker output (imports into the local engine)' }],
+    preflight: async (run) => {
+      try {
+        await run('docker', ['info', '--format', '{{.ServerVersion}}']);
+      } catch {
+        throw new DibError('DIB_E_OUTPUT_FORMAT', 'output type docker needs a running Docker engine, and `docker info` found none', {
+          location: { key: 'types' },
+          hint: 'Build -t tar and run `docker import IMAGE.tar NAME` where an engine runs.',
+        });
+      }
+    },
+    produce: async (ctx) => {
+      const file = `${ctx.file}.tar`;
+      await writeTarball({ ...ctx, file }, 'none');
+      await ctx.run('docker', ['import', file, `${ctx.name}:latest`]);
+      await ctx.run('rm', ['-f', file]);
+    },
+  },
+  raw: { extension: 'raw', kind: 'disk', writesFile: true, hostTools: [], produce: (ctx) => ctx.run('cp', ['--sparse=always', ctx.disk!, ctx.file]).then(() => undefined) },
+  qcow2: converted('qcow2', (ctx) => (ctx.uncompressed ? [] : ['-c'])),
+  vhd: converted('vpc', () => ['-o', 'subformat=dynamic']),
+  vmdk: converted('vmdk', () => ['-o', 'subformat=streamOptimized']),
 };
-
-/** Types DIB has that dib will build once the block-device layer lands. */
-export const PLANNED_OUTPUT_TYPES = ['raw', 'qcow2', 'vhd', 'vmdk', 'squashfs', 'docker'];

@@ -1,0 +1,320 @@
+/**
+ * The dib command line as a user meets it: the built bin run in a temp project with
+ * fixture elements. Only --dry-run and read-only commands: nothing here needs root.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { SCRIPT, useTempDirs, writeClassicElement, writePackageElement } from '../../core/test/helpers.js';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/bin/dib.js');
+const tempDir = useTempDirs();
+
+/**
+ * Runs the dib bin in `cwd` with a clean environment: only PATH, HOME and what the test
+ * gives, so the developer's ELEMENTS_PATH, DIB_* or proxies never leak in.
+ */
+const dib = (cwd: string, args: string[], env: Record<string, string> = {}) =>
+  execa(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, CI: '1', ...env },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 15_000,
+  });
+
+/** A project with package elements myos (the OS) and base, and a classic element app in ./elements. */
+function fixtureProject(): string {
+  const root = tempDir();
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'proj', private: true, devDependencies: { '@dib/element-myos': '1.2.3' } }));
+  writePackageElement(root, '@dib/element-myos', {
+    version: '1.2.3',
+    manifest: {
+      name: 'myos',
+      description: 'A fixture operating system',
+      provides: ['operating-system'],
+      env: { MYOS_FLAVOUR: { description: 'Which flavour of myos', default: 'plain' }, MYOS_MIRROR: { description: 'Mirror URL' } },
+    },
+    files: { 'install.d/10-myos': SCRIPT },
+  });
+  writePackageElement(root, '@dib/element-base', { version: '9.9.9', manifest: { name: 'base', description: 'Fixture base' }, files: { 'install.d/00-base': SCRIPT } });
+  writeClassicElement(path.join(root, 'elements'), 'app', { deps: ['myos'], files: { 'README.md': 'A classic app\n', 'install.d/50-app': SCRIPT } });
+  return root;
+}
+
+const jsonLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+describe('dib create --dry-run', () => {
+  it('prints the plan and exits 0 without touching anything', async () => {
+    const root = fixtureProject();
+    const before = readdirSync(root).sort();
+    const r = await dib(root, ['create', '--dry-run', '-t', 'tar', '-o', 'out', '--elements-path', 'elements', 'app']);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Image out: amd64, output tar\n/);
+    expect(r.stdout).toMatch(/\n {2}myos +@dib\/element-myos@1\.2\.3 +dependency of app\n/);
+    expect(r.stdout).toMatch(new RegExp(`\\n {2}app +${path.join(root, 'elements', 'app')} +requested\\n`));
+    expect(r.stdout).toMatch(/\n {2}base +@dib\/element-base@9\.9\.9 +added by default/);
+    expect(r.stdout).toMatch(/\n {2}install \(chroot\)\n {4}00-base +base\n {4}10-myos +myos\n {4}50-app +app\n/);
+    expect(r.stdout).toContain('MYOS_FLAVOUR=plain  (element default)');
+    expect(r.stdout).toContain(`tar: ${path.join(root, 'out')}.tar`);
+    expect(readdirSync(root).sort()).toEqual(before);
+  });
+
+  it('--json prints the plan as one JSON line', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '--json', '-t', 'tar', '-n', '--elements-path', 'elements', 'app']);
+    expect(r.exitCode).toBe(0);
+    const [plan, ...rest] = jsonLines(r.stdout);
+    expect(rest).toEqual([]);
+    expect(plan.name).toBe('image');
+    expect(plan.elements.map((e: { name: string }) => e.name)).toEqual(['myos', 'app']);
+    expect(plan.phases.install).toEqual([
+      { name: '10-myos', element: 'myos', typescript: false },
+      { name: '50-app', element: 'app', typescript: false },
+    ]);
+    expect(plan.outputs).toEqual([{ type: 'tar', path: path.join(root, 'image.tar') }]);
+  });
+
+  it('hooks get DIB_* and documented variables from the caller, nothing else', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '--json', '-t', 'tar', '--elements-path', 'elements', 'app'], {
+      DIB_FROM_CALLER: 'yes',
+      MYOS_MIRROR: 'http://mirror',
+      SECRET_TOKEN: 'do-not-pass',
+    });
+    expect(r.exitCode).toBe(0);
+    const [plan] = jsonLines(r.stdout);
+    expect(plan.environment).toEqual({ DIB_FROM_CALLER: 'yes', MYOS_MIRROR: 'http://mirror', MYOS_FLAVOUR: 'plain' });
+  });
+
+  it('ELEMENTS_PATH in the environment adds classic element directories', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '-t', 'tar', 'app'], { ELEMENTS_PATH: 'elements' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(path.join(root, 'elements', 'app'));
+  });
+
+  it('without ELEMENTS_PATH (or --elements-path) a classic element is not found', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '-t', 'tar', 'app']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_ELEMENT_NOT_FOUND');
+    expect(r.stderr).toContain('element "app" (requested) was not found');
+  });
+
+  it('the default output type (qcow2) is refused with DIB_E_OUTPUT_FORMAT', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', 'myos']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_OUTPUT_FORMAT: Output format not available');
+    expect(r.stderr).toContain('block-device');
+  });
+});
+
+describe('dib create: argument errors', () => {
+  it('an unknown option exits 2 with DIB_E_ARGUMENT naming it', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--bogus', 'myos']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT: Invalid command-line argument');
+    expect(r.stderr).toContain("'--bogus'");
+  });
+
+  it('a DIB option not implemented yet (--docker-target) exits 2 with DIB_E_OPTION_UNSUPPORTED', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--docker-target', 'x', '-t', 'tar', 'myos']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_OPTION_UNSUPPORTED: Option not implemented yet');
+    expect(r.stderr).toContain('--docker-target is a diskimage-builder option that dib does not implement yet');
+  });
+
+  it('--min-tmpfs that is not a whole number exits 2 with DIB_E_ARGUMENT', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '--min-tmpfs', '1.5', '-t', 'tar', 'myos']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT');
+    expect(r.stderr).toContain('--min-tmpfs takes a whole number of GiB, got "1.5"');
+  });
+
+  it('no elements and no config file is DIB_E_NO_ELEMENTS, exit 1', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_NO_ELEMENTS: No elements to build');
+    expect(r.stderr).toContain('no elements on the command line and no images in a config file (none found)');
+  });
+
+  it('with --json an error is also a JSON event on stdout', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '--json']);
+    expect(r.exitCode).toBe(1);
+    expect(jsonLines(r.stdout)).toEqual([expect.objectContaining({ event: 'error', code: 'DIB_E_NO_ELEMENTS', title: 'No elements to build' })]);
+  });
+
+  it('an unknown element is DIB_E_ELEMENT_NOT_FOUND listing the packages tried', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '-t', 'tar', 'nosuch']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_ELEMENT_NOT_FOUND');
+    expect(r.stderr).toContain('element "nosuch" (requested) was not found');
+    expect(r.stderr).toContain('package @dib/element-nosuch');
+    expect(r.stderr).toContain('package dib-element-nosuch');
+  });
+});
+
+describe('dib create with a config file', () => {
+  const withConfig = () => {
+    const root = fixtureProject();
+    writeFileSync(
+      path.join(root, 'dib.config.json'),
+      JSON.stringify({
+        elementsPath: ['elements'],
+        images: {
+          web: { elements: ['app'], types: ['tar'], output: 'build/web' },
+          db: { elements: ['myos'], types: ['tgz'], environment: { DIB_DB: '1' } },
+        },
+      }),
+    );
+    return root;
+  };
+
+  it('`create NAME` builds only that image', async () => {
+    const root = withConfig();
+    const r = await dib(root, ['create', '--dry-run', '--json', 'web']);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const plans = jsonLines(r.stdout);
+    expect(plans).toHaveLength(1);
+    expect(plans[0].name).toBe('web');
+    expect(plans[0].outputs).toEqual([{ type: 'tar', path: path.join(root, 'build', 'web.tar') }]);
+    expect(plans[0].elements.map((e: { name: string }) => e.name)).toContain('app');
+  });
+
+  it('`create` with no names builds every image in the config, in order', async () => {
+    const root = withConfig();
+    const r = await dib(root, ['create', '--dry-run', '--json']);
+    expect(r.exitCode).toBe(0);
+    const plans = jsonLines(r.stdout);
+    expect(plans.map((p) => p.name)).toEqual(['web', 'db']);
+    expect(plans[1].outputs).toEqual([{ type: 'tgz', path: path.join(root, 'db.tgz') }]);
+    expect(plans[1].environment).toMatchObject({ DIB_DB: '1' });
+  });
+
+  it('command-line flags override the configured image', async () => {
+    const root = withConfig();
+    const r = await dib(root, ['create', '--dry-run', '--json', '-t', 'tgz', '-o', 'elsewhere/w', 'web']);
+    expect(r.exitCode).toBe(0);
+    const [plan] = jsonLines(r.stdout);
+    expect(plan.outputs).toEqual([{ type: 'tgz', path: path.join(root, 'elsewhere', 'w.tgz') }]);
+  });
+
+  it('-o with several images selected exits 2 with DIB_E_ARGUMENT naming them', async () => {
+    const root = withConfig();
+    const r = await dib(root, ['create', '--dry-run', '-o', 'x']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT');
+    expect(r.stderr).toContain('-o names one output but 2 images are selected (web, db)');
+  });
+
+  it('an invalid config file is DIB_E_CONFIG_INVALID naming the file and key', async () => {
+    const root = fixtureProject();
+    writeFileSync(path.join(root, 'dib.config.json'), JSON.stringify({ images: { web: { elements: ['app'], types: ['qcow3'] } } }));
+    const r = await dib(root, ['create', '--dry-run', 'web']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_CONFIG_INVALID');
+    expect(r.stderr).toContain(`${path.join(root, 'dib.config.json')}: images.web.types[0]: `);
+    expect(r.stderr).toContain('found string "qcow3"');
+  });
+});
+
+describe('dib element-info', () => {
+  it('--json NAME shows version, source and description', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['element-info', '--json', 'myos']);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      {
+        name: 'myos',
+        source: '@dib/element-myos@1.2.3',
+        version: '1.2.3',
+        description: 'A fixture operating system',
+        dependencies: [],
+        provides: ['operating-system'],
+      },
+    ]);
+  });
+
+  it('--env lists the variables an element reads, with defaults', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['element-info', '--env', 'myos']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^myos +1\.2\.3 +A fixture operating system\n/);
+    expect(r.stdout).toContain('variables:');
+    expect(r.stdout).toMatch(/ MYOS_FLAVOUR=plain {2}Which flavour of myos\n/);
+    expect(r.stdout).toMatch(/ MYOS_MIRROR {2}Mirror URL/);
+  });
+
+  it('--deps shows a classic element\'s resolved dependencies', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['element-info', '--json', '--deps', '--elements-path', 'elements', 'app']);
+    expect(r.exitCode).toBe(0);
+    const [row] = JSON.parse(r.stdout);
+    expect(row).toMatchObject({ name: 'app', source: path.join(root, 'elements', 'app'), description: 'A classic app', dependencies: ['myos'], expandedDependencies: ['myos'] });
+    expect(row.version).toBeUndefined();
+  });
+
+  it('an unknown element is DIB_E_ELEMENT_NOT_FOUND', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['element-info', 'nosuch']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_ELEMENT_NOT_FOUND');
+    expect(r.stderr).toContain('element "nosuch" was not found');
+  });
+});
+
+describe('dib doctor', () => {
+  it('--json lists every tool needed, who needs it and whether it was found', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['doctor', '--json', '-t', 'tar', 'myos']);
+    const tools = JSON.parse(r.stdout) as { tools: string[]; found: string | null; neededBy: string; why: string }[];
+    expect(tools.map((t) => `${t.tools.join('|')} <- ${t.neededBy}`)).toEqual(['chroot <- dib', 'mount <- dib', 'tar <- output tar']);
+    // found: the command that was found (one of the alternatives), or null
+    for (const t of tools) expect(t.found === null || t.tools.includes(t.found)).toBe(true);
+    // exit 0 exactly when nothing is missing
+    expect(r.exitCode).toBe(tools.every((t) => t.found) ? 0 : 1);
+  });
+});
+
+describe('dib (top level)', () => {
+  it('no command prints usage and exits 2', async () => {
+    const r = await dib(tempDir(), []);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain('Usage: dib <command> [options]');
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = await dib(tempDir(), ['--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Usage: dib <command> [options]');
+  });
+
+  it('--version prints the core version', async () => {
+    const r = await dib(tempDir(), ['--version']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^dib \d+\.\d+\.\d+/);
+  });
+
+  it('an unknown command exits 2 naming it', async () => {
+    const r = await dib(tempDir(), ['frobnicate']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('dib: unknown command "frobnicate"');
+  });
+});

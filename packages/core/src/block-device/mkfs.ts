@@ -1,0 +1,94 @@
+/**
+ * Makes one filesystem image file from a directory, without mounting where the tools
+ * allow it: ext2/3/4 with `mkfs.ext4 -d`, btrfs with `--rootdir`, vfat with mtools,
+ * swap with mkswap. xfs has no populate-from-directory in the xfsprogs this targets,
+ * so it is the one type that mounts (a loop mount, released at once).
+ */
+import { closeSync, mkdirSync, openSync, readdirSync, ftruncateSync } from 'node:fs';
+import path from 'node:path';
+import type { HostTool } from '../manifest.js';
+import type { FilesystemSpec } from './layout.js';
+
+export interface MkfsContext {
+  run(command: string, args: readonly string[], input?: string): Promise<{ stdout: string }>;
+  /** Mounts `file` (loop) at `dir` for the duration of `fn`; always unmounts. */
+  withLoopMount<T>(file: string, dir: string, fn: () => Promise<T>): Promise<T>;
+  /** Extra options from --mkfs-options. */
+  extraOptions: string[];
+}
+
+/** Host tools each filesystem type needs. */
+export const MKFS_TOOLS: Record<FilesystemSpec['type'], HostTool> = {
+  ext2: { anyOf: ['mkfs.ext2'], apt: 'e2fsprogs', why: 'ext2 filesystems' },
+  ext3: { anyOf: ['mkfs.ext3'], apt: 'e2fsprogs', why: 'ext3 filesystems' },
+  ext4: { anyOf: ['mkfs.ext4'], apt: 'e2fsprogs', why: 'ext4 filesystems' },
+  xfs: { anyOf: ['mkfs.xfs'], apt: 'xfsprogs', why: 'xfs filesystems' },
+  btrfs: { anyOf: ['mkfs.btrfs'], apt: 'btrfs-progs', why: 'btrfs filesystems' },
+  vfat: { anyOf: ['mkfs.vfat'], apt: 'dosfstools', why: 'vfat filesystems (EFI system partition)' },
+  swap: { anyOf: ['mkswap'], apt: 'util-linux', why: 'swap areas' },
+};
+export const MTOOLS: HostTool = { anyOf: ['mcopy'], apt: 'mtools', why: 'filling vfat filesystems without mounting' };
+
+const sparseFile = (file: string, size: number) => {
+  const fd = openSync(file, 'w');
+  try {
+    ftruncateSync(fd, size);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+const opts = (fs: FilesystemSpec, ctx: MkfsContext) => [...(fs.opts ? fs.opts.split(/\s+/).filter(Boolean) : []), ...ctx.extraOptions];
+
+export async function makeFilesystem(ctx: MkfsContext, fs: FilesystemSpec, source: string | undefined, file: string, size: number): Promise<void> {
+  sparseFile(file, size);
+  switch (fs.type) {
+    case 'ext2':
+    case 'ext3':
+    case 'ext4': {
+      const args = ['-F', '-q', '-t', fs.type, '-E', 'root_owner=0:0'];
+      if (fs.label) args.push('-L', fs.label);
+      if (fs.uuid) args.push('-U', fs.uuid);
+      if (source) args.push('-d', source);
+      await ctx.run('mkfs.ext4', [...args, ...opts(fs, ctx), file]);
+      return;
+    }
+    case 'btrfs': {
+      const args = ['-f', '-q'];
+      if (fs.label) args.push('-L', fs.label);
+      if (fs.uuid) args.push('-U', fs.uuid);
+      if (source) args.push('--rootdir', source);
+      await ctx.run('mkfs.btrfs', [...args, ...opts(fs, ctx), file]);
+      return;
+    }
+    case 'vfat': {
+      const args: string[] = [];
+      if (fs.label) args.push('-n', fs.label.toUpperCase().slice(0, 11));
+      if (fs.uuid) args.push('-i', fs.uuid.replace('-', ''));
+      await ctx.run('mkfs.vfat', [...args, ...opts(fs, ctx), file]);
+      if (source && readdirSync(source).length) {
+        await ctx.run('mcopy', ['-s', '-p', '-m', '-Q', '-i', file, ...readdirSync(source).map((n) => path.join(source, n)), '::/']);
+      }
+      return;
+    }
+    case 'xfs': {
+      const args = ['-f', '-q'];
+      if (fs.label) args.push('-L', fs.label);
+      if (fs.uuid) args.push('-m', `uuid=${fs.uuid}`);
+      await ctx.run('mkfs.xfs', [...args, ...opts(fs, ctx), file]);
+      if (source) {
+        const mnt = `${file}.mnt`;
+        mkdirSync(mnt, { recursive: true });
+        await ctx.withLoopMount(file, mnt, () => ctx.run('cp', ['-a', '--sparse=always', `${source}/.`, mnt]));
+      }
+      return;
+    }
+    case 'swap': {
+      const args: string[] = [];
+      if (fs.label) args.push('-L', fs.label);
+      if (fs.uuid) args.push('-U', fs.uuid);
+      await ctx.run('mkswap', [...args, file]);
+      return;
+    }
+  }
+}

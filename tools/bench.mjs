@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Times the same image built by dib and by diskimage-builder (disk-image-create from
+// Debian's python3-diskimage-builder) on this machine: cold (empty cache) and warm
+// (second run, same cache). Prints a table; run as root.
+//
+//   node tools/bench.mjs [--elements debian] [--type tar] [--only dib|dib-py] [--out DIR]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const { values } = parseArgs({
+  options: {
+    elements: { type: 'string', default: 'debian' },
+    type: { type: 'string', default: 'tar' },
+    only: { type: 'string' },
+    out: { type: 'string', default: '/var/tmp/dib-bench' },
+  },
+});
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const elements = values.elements.split(',');
+const tools = {
+  dib: { cmd: process.execPath, args: [path.join(repo, 'packages/cli/dist/bin/dib.js'), 'create'] },
+  'dib-py': { cmd: 'disk-image-create', args: [] },
+};
+const selected = values.only ? [values.only] : Object.keys(tools);
+
+const hasCommand = (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0;
+const rows = [];
+for (const name of selected) {
+  const tool = tools[name];
+  if (name === 'dib-py' && !hasCommand('disk-image-create')) {
+    console.error('disk-image-create not found: apt-get install python3-diskimage-builder');
+    continue;
+  }
+  const dir = path.join(values.out, name);
+  const cache = path.join(dir, 'cache');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(cache, { recursive: true });
+  for (const pass of ['cold', 'warm']) {
+    const output = path.join(dir, `image-${pass}`);
+    const env = { ...process.env, DIB_IMAGE_CACHE: cache, DIB_RELEASE: 'bookworm', CI: '1' };
+    const started = process.hrtime.bigint();
+    const r = spawnSync(tool.cmd, [...tool.args, '-o', output, '-t', values.type, ...elements], { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const file = `${output}.${values.type}`;
+    rows.push({
+      tool: name,
+      pass,
+      seconds: seconds.toFixed(1),
+      status: r.status === 0 ? 'ok' : `exit ${r.status}`,
+      bytes: existsSync(file) ? statSync(file).size : 0,
+    });
+    if (r.status !== 0) console.error(`${name} ${pass} failed:\n${String(r.stderr).split('\n').slice(-20).join('\n')}`);
+    console.error(`${name} ${pass}: ${seconds.toFixed(1)}s`);
+  }
+}
+
+const cpu = execFileSync('nproc').toString().trim();
+console.log(`\nimage: ${elements.join(' ')} -t ${values.type}; host: ${cpu} cores`);
+console.log('tool     pass   seconds  status   size (MiB)');
+for (const r of rows) console.log(`${r.tool.padEnd(8)} ${r.pass.padEnd(6)} ${r.seconds.padStart(7)}  ${r.status.padEnd(8)} ${(r.bytes / 1048576).toFixed(1).padStart(10)}`);
