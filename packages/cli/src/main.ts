@@ -1,6 +1,8 @@
 /** Command dispatch for `dib`. */
 import { CORE_VERSION } from '@dib/core';
+import { bootTestCommand } from './commands/boot-test.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { getKernelCommand } from './commands/get-kernel.js';
 import { createCommand } from './commands/create.js';
 import { doctorCommand } from './commands/doctor.js';
 import { elementInfoCommand } from './commands/element-info.js';
@@ -15,15 +17,19 @@ Commands:
   element-info  list elements, their dependencies and variables
   doctor        check (and with --fix install) the host tools a build needs
   cleanup       release mounts and directories left by a killed build
+  boot-test     boot an image in QEMU and wait for a login prompt or a marker
+  get-kernel    extract the kernel and initramfs from an image (disk-image-get-kernel)
 
 Run \`dib <command> --help\` for a command's options.
-Compatible bins: disk-image-create, element-info.`;
+Compatible bins: disk-image-create, element-info, disk-image-get-kernel.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   create: (args) => createCommand(args, 'dib create'),
   'element-info': elementInfoCommand,
   doctor: doctorCommand,
   cleanup: cleanupCommand,
+  'boot-test': bootTestCommand,
+  'get-kernel': getKernelCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

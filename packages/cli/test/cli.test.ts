@@ -110,12 +110,21 @@ describe('dib create --dry-run', () => {
     expect(r.stderr).toContain('element "app" (requested) was not found');
   });
 
-  it('the default output type (qcow2) is refused with DIB_E_OUTPUT_FORMAT', async () => {
+  it('the default output type is qcow2, planned with a block-device layout', async () => {
     const root = fixtureProject();
-    const r = await dib(root, ['create', '--dry-run', 'myos']);
+    const r = await dib(root, ['create', '--dry-run', '-o', 'disk', 'myos']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Image disk: amd64, output qcow2\n/);
+    expect(r.stdout).toContain('Block-device layout (from default bare filesystem layout):');
+    expect(r.stdout).toContain(`qcow2: ${path.join(root, 'disk')}.qcow2`);
+  });
+
+  it('an unknown output type (-t zip) is DIB_E_CONFIG_INVALID naming the command line and "types"', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '-t', 'zip', 'myos']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('DIB_E_OUTPUT_FORMAT: Output format not available');
-    expect(r.stderr).toContain('block-device');
+    expect(r.stderr).toContain('DIB_E_CONFIG_INVALID');
+    expect(r.stderr).toMatch(/command line: types\S*: /);
   });
 });
 

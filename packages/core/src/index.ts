@@ -31,3 +31,5 @@ export { which } from './host/which.js';
 export * as cache from './cache/index.js';
 export { collectHostTools, type NeededTool } from './host/tools.js';
 export { configJsonSchema, manifestJsonSchema } from './json-schema.js';
+export { bootImage, findOvmf, kvmUsable, LOGIN_PROMPT, consoleTail, type BootOptions, type BootResult } from './boot/qemu.js';
+export { extractKernel, type ExtractedKernel } from './boot/get-kernel.js';

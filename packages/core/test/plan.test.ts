@@ -49,28 +49,41 @@ function request(root: string, elementsDir: string, image: Partial<ImageOptionsI
 }
 
 describe('createPlan', () => {
-  it('qcow2 (a disk format) is DIB_E_OUTPUT_FORMAT saying it needs the block-device layer', async () => {
+  it('a disk format (qcow2) with no block-device element plans the default bare ext4 filesystem, labelled cloudimg-rootfs', async () => {
     const { root, elementsDir } = fixtureProject();
-    const err = await dibError(createPlan(request(root, elementsDir, { types: ['qcow2'] })));
-    expect(err.code).toBe('DIB_E_OUTPUT_FORMAT');
-    expect(err.message).toBe('output type "qcow2" needs the block-device layer, which is not implemented yet; available now: tar, tgz');
-    expect(err.location.key).toBe('types');
-    expect(err.hint).toContain('-t tar');
+    const plan = await createPlan(request(root, elementsDir, { types: ['qcow2'] }));
+    const out = path.join(root, 'out', 'img');
+    expect(plan.outputs).toEqual([{ type: 'qcow2', path: `${out}.qcow2` }]);
+    expect(plan.layoutSource).toBe('default bare filesystem layout');
+    expect(plan.layout?.table).toBeUndefined();
+    expect(plan.layout?.filesystems).toEqual([expect.objectContaining({ type: 'ext4', mountPoint: '/', label: 'cloudimg-rootfs' })]);
+    expect(plan.hostTools.map((t) => t.neededBy)).toEqual(expect.arrayContaining(['output qcow2', 'block-device']));
+    const text = formatPlan(plan);
+    expect(text).toContain('Block-device layout (from default bare filesystem layout):');
+    expect(text).toMatch(/\n {4}ext4 on image0 label cloudimg-rootfs at \/\n/);
   });
 
-  it('the default output type (qcow2) is refused the same way', async () => {
+  it('a tree format (tar) plans no block-device layout', async () => {
     const { root, elementsDir } = fixtureProject();
-    const err = await dibError(createPlan(request(root, elementsDir, {})));
-    expect(err.code).toBe('DIB_E_OUTPUT_FORMAT');
-    expect(err.message).toContain('block-device');
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'] }));
+    expect(plan.layout).toBeUndefined();
+    expect(plan.diskHooks).toEqual([]);
+    expect(formatPlan(plan)).not.toContain('Block-device layout');
   });
 
-  it('an unknown output type is DIB_E_OUTPUT_FORMAT saying it is unknown', async () => {
+  it('a DIB_BLOCK_DEVICE_CONFIG that is not YAML is DIB_E_BLOCK_DEVICE_INVALID naming the variable', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const err = await dibError(createPlan(request(root, elementsDir, { types: ['raw'] }, { DIB_BLOCK_DEVICE_CONFIG: '- local_loop: [\n' })));
+    expect(err.code).toBe('DIB_E_BLOCK_DEVICE_INVALID');
+    expect(err.message).toMatch(/^DIB_BLOCK_DEVICE_CONFIG: not valid YAML: /);
+  });
+
+  it('an unknown output type is DIB_E_OUTPUT_FORMAT listing the types available', async () => {
     const { root, elementsDir } = fixtureProject();
     const req = request(root, elementsDir, { types: ['tar'] });
     const err = await dibError(createPlan({ ...req, image: { ...req.image, types: ['zip' as 'tar'] } }));
     expect(err.code).toBe('DIB_E_OUTPUT_FORMAT');
-    expect(err.message).toBe('output type "zip" is unknown; available now: tar, tgz');
+    expect(err.message).toMatch(/^output type "zip" is not available; choose from tar, tgz, /);
   });
 
   it('tar: elements in order with reasons, hooks, sanitised environment, outputs beside -o', async () => {
@@ -120,12 +133,16 @@ describe('createPlan', () => {
 
   it('--image-size with tar is a warning that it has no effect', async () => {
     const { root, elementsDir } = fixtureProject();
-    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], size: '2G', rootLabel: 'root' }));
-    expect(plan.warnings).toEqual([
-      '--image-size has no effect on tar output: it applies to disk image formats',
-      '--root-label has no effect on tar/tgz output: it labels the root filesystem of disk formats',
-    ]);
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar'], size: '2G' }));
+    expect(plan.warnings).toEqual(['--image-size has no effect on tar output: it applies to disk image formats']);
     expect(formatPlan(plan)).toContain('Warnings:\n  --image-size has no effect on tar output');
+  });
+
+  it('--image-size with a disk format is no warning, and the plan shows the size', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const plan = await createPlan(request(root, elementsDir, { types: ['tar', 'raw'], size: '2G' }));
+    expect(plan.warnings).toEqual([]);
+    expect(formatPlan(plan)).toContain('image0: bare filesystem image, 2G');
   });
 
   it('warnings from element lookup and the hook tree reach the plan', async () => {

@@ -201,9 +201,10 @@ describe('resolveElements', () => {
 
   it('an element requested by a scoped name (@acme/x) keeps the reason "requested"', async () => {
     const p = project({});
-    writePackageElement(p.root, '@acme/dib-element-x', { manifest: { name: 'x', description: 'Acme OS', provides: ['operating-system'] } });
+    writePackageElement(p.root, '@acme/dib-element-x', { manifest: { name: 'x', description: 'Acme OS', provides: ['operating-system'], dependencies: ['helper'] } });
+    writePackageElement(p.root, '@dib/element-helper', { manifest: { name: 'helper', description: 'Helper' } });
     const els = await resolveElements(['@acme/x'], p.finder(), { addBase: false });
-    expect(names(els)).toEqual(['x']);
-    expect(reasonsOf(els).x).toEqual(['requested']);
+    expect(names(els)).toEqual(['helper', 'x']);
+    expect(reasonsOf(els)).toEqual({ x: ['requested'], helper: ['dependency of x'] });
   });
 });

@@ -45,8 +45,13 @@ export async function resolveElements(requested: readonly string[], finder: Elem
         unresolved.set(name, reason);
         continue;
       }
-      loaded.set(name, element);
-      for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${name}`, from: element });
+      if (element.name !== name) {
+        // Asked for by package name (dib-element-x, @acme/x): the element is known by its manifest name.
+        addReason(element.name, reason);
+        if (loaded.has(element.name)) continue;
+      }
+      loaded.set(element.name, element);
+      for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${element.name}`, from: element });
     }
   };
   await expand();

@@ -1,0 +1,120 @@
+/**
+ * Bootable disk images, proved by booting them: debian + vm (MBR) under BIOS, and
+ * debian + vm + block-device-efi under UEFI and under BIOS. Also the GPT table as
+ * sfdisk reads it, every disk output format, get-kernel, and a failing mkfs.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bootImage, findOvmf, hostState, leakedSince, runDib, type DibRun } from '@dib/testing';
+import { buildEnv, isRoot, OUT } from './helpers.js';
+
+const BOOT_TIMEOUT = 8 * 60_000;
+const sfdiskJson = async (file: string) => JSON.parse((await execa('sfdisk', ['--json', file])).stdout).partitiontable;
+
+describe.runIf(isRoot)('debian vm (MBR, BIOS)', () => {
+  const output = path.join(OUT, 'vm-mbr');
+  let run: DibRun;
+  beforeAll(async () => {
+    run = await runDib(['create', '-o', output, '-t', 'qcow2,raw', 'debian', 'vm'], { env: buildEnv() });
+  });
+
+  it('builds qcow2 and raw', () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(existsSync(`${output}.qcow2`)).toBe(true);
+    expect(statSync(`${output}.qcow2`).size).toBeLessThan(statSync(`${output}.raw`).size);
+  });
+
+  it('has one bootable Linux partition on an MBR table', async () => {
+    const table = await sfdiskJson(`${output}.raw`);
+    expect(table.label).toBe('dos');
+    expect(table.partitions).toHaveLength(1);
+    expect(table.partitions[0]).toMatchObject({ start: 2048, type: '83', bootable: true });
+  });
+
+  it('boots to a login prompt under BIOS', async () => {
+    const result = await bootImage({ image: `${output}.qcow2`, timeoutMs: BOOT_TIMEOUT });
+    expect(result.matched, result.console.slice(-3000)).toBe(true);
+    expect(result.console).toContain('Linux version');
+    console.log(`BIOS boot of ${output}.qcow2 reached login in ${(result.elapsedMs / 1000).toFixed(1)}s (${result.accelerator})`);
+  });
+
+  it('get-kernel extracts the kernel and initramfs', async () => {
+    const r = await runDib(['get-kernel', `${output}.qcow2`, '-o', `${output}-boot`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { stdout } = await execa('file', ['--brief', `${output}-boot.vmlinuz`], { reject: false });
+    expect(stdout === '' || /Linux kernel/.test(stdout)).toBe(true);
+    expect(statSync(`${output}-boot.vmlinuz`).size).toBeGreaterThan(4_000_000);
+    expect(statSync(`${output}-boot.initrd`).size).toBeGreaterThan(4_000_000);
+  });
+});
+
+describe.runIf(isRoot)('debian vm block-device-efi (GPT: ESP + BIOS boot + root)', () => {
+  const output = path.join(OUT, 'vm-efi');
+  let run: DibRun;
+  beforeAll(async () => {
+    run = await runDib(['create', '-o', output, '-t', 'raw,qcow2,vhd,vmdk', 'debian', 'vm', 'block-device-efi'], { env: buildEnv() });
+  });
+
+  it('builds every requested disk format', async () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const [ext, format] of [['qcow2', 'qcow2'], ['raw', 'raw'], ['vhd', 'vpc'], ['vmdk', 'vmdk']]) {
+      const info = JSON.parse((await execa('qemu-img', ['info', '--output=json', `${output}.${ext}`])).stdout);
+      expect(info.format).toBe(format);
+    }
+  });
+
+  it('writes the GPT partition table the layout describes', async () => {
+    const table = await sfdiskJson(`${output}.raw`);
+    expect(table.label).toBe('gpt');
+    expect(table.partitions.map((p: { name: string }) => p.name)).toEqual(['ESP', 'BSP', 'root']);
+    expect(table.partitions.map((p: { type: string }) => p.type)).toEqual([
+      'C12A7328-F81F-11D2-BA4B-00A0C93EC93B',
+      '21686148-6449-6E6F-744E-656564454649',
+      '0FC63DAF-8483-4772-8E79-3D69D8477DE4',
+    ]);
+    expect(table.partitions[0]).toMatchObject({ start: 2048, size: 262144 });
+    expect(table.partitions[1]).toMatchObject({ start: 2048 + 262144, size: 16384 });
+    const { stdout } = await execa('blkid', ['--probe', '--offset', String(table.partitions[2].start * 512), `${output}.raw`]);
+    expect(stdout).toContain('LABEL="cloudimg-rootfs"');
+    expect(stdout).toContain('TYPE="ext4"');
+  });
+
+  it('puts the UEFI loader on the ESP (read with mtools, not mounted)', async () => {
+    const table = await sfdiskJson(`${output}.raw`);
+    const { stdout } = await execa('mdir', ['-i', `${output}.raw@@${table.partitions[0].start * 512}`, '-b', '::/EFI/BOOT']);
+    expect(stdout).toMatch(/BOOTX64\.EFI/i);
+  });
+
+  it.runIf(!!findOvmf())('boots to a login prompt under UEFI', async () => {
+    const result = await bootImage({ image: `${output}.qcow2`, uefi: true, timeoutMs: BOOT_TIMEOUT });
+    expect(result.matched, result.console.slice(-3000)).toBe(true);
+    console.log(`UEFI boot of ${output}.qcow2 reached login in ${(result.elapsedMs / 1000).toFixed(1)}s (${result.accelerator})`);
+  });
+
+  it('boots to a login prompt under BIOS too', async () => {
+    const result = await bootImage({ image: `${output}.qcow2`, timeoutMs: BOOT_TIMEOUT });
+    expect(result.matched, result.console.slice(-3000)).toBe(true);
+    console.log(`BIOS boot of ${output}.qcow2 reached login in ${(result.elapsedMs / 1000).toFixed(1)}s (${result.accelerator})`);
+  });
+
+  it('dib boot-test reports a boot that never shows the expected text', async () => {
+    const r = await runDib(['boot-test', `${output}.qcow2`, '--expect', 'text-that-never-appears', '--timeout', '20']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_BOOT_TEST_FAILED');
+  });
+});
+
+describe.runIf(isRoot)('disk build failures', () => {
+  it('a failing mkfs leaves no mount or loop device and no output', async () => {
+    const before = await hostState();
+    const output = path.join(OUT, 'mkfs-fails');
+    const r = await runDib(['create', '-o', output, '-t', 'qcow2', '--mkfs-options', '-O no_such_feature', 'debian-minimal'], { env: buildEnv() });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('mkfs.ext4');
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+    expect(existsSync(`${output}.qcow2`)).toBe(false);
+    expect(readdirSync(OUT).filter((f) => f.startsWith('.mkfs-fails'))).toEqual([]);
+  });
+});
