@@ -5,7 +5,7 @@
 //
 //   node tools/bench.mjs [--elements debian] [--type tar] [--only dib|dib-py] [--out DIR]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,25 @@ const tools = {
 };
 const selected = values.only ? [values.only] : Object.keys(tools);
 
+/** Debian mirrors from the host's apt configuration (no mirror host is written in this repository). */
+function hostMirrors() {
+  const dirs = ['/etc/apt/sources.list', ...(() => { try { return readdirSync('/etc/apt/sources.list.d').map((f) => `/etc/apt/sources.list.d/${f}`); } catch { return []; } })()];
+  const uris = dirs.flatMap((f) => { try { return readFileSync(f, 'utf8').match(/(?:^deb\s+(?:\[[^\]]*\]\s+)?|^URIs:\s*)(\S+)/gm) ?? []; } catch { return []; } })
+    .map((l) => l.split(/\s+/).pop());
+  return { main: uris.find((u) => /\/debian\/?$/.test(u)), security: uris.find((u) => /\/debian-security\/?$/.test(u)) };
+}
+
+/** diskimage-builder 3.13 defaults to "stable" and an old security path; point it where dib points. */
+function dibPyEnv() {
+  const m = hostMirrors();
+  return {
+    DIB_RELEASE: 'bookworm',
+    DIB_DEBIAN_SECURITY_SUBPATH: '-security',
+    ...(m.main ? { DIB_DISTRIBUTION_MIRROR: m.main } : {}),
+    ...(m.security ? { DIB_DEBIAN_SECURITY_MIRROR: m.security } : {}),
+  };
+}
+
 const hasCommand = (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0;
 const rows = [];
 for (const name of selected) {
@@ -40,9 +59,10 @@ for (const name of selected) {
   mkdirSync(cache, { recursive: true });
   for (const pass of ['cold', 'warm']) {
     const output = path.join(dir, `image-${pass}`);
-    const env = { ...process.env, DIB_IMAGE_CACHE: cache, DIB_RELEASE: 'bookworm', CI: '1' };
+    const env = { ...process.env, DIB_IMAGE_CACHE: cache, DIB_RELEASE: 'bookworm', CI: '1', ...(name === 'dib-py' ? dibPyEnv() : {}) };
+    const logFd = openSync(`${output}.console.log`, 'w');
     const started = process.hrtime.bigint();
-    const r = spawnSync(tool.cmd, [...tool.args, '-o', output, '-t', values.type, ...elements], { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+    const r = spawnSync(tool.cmd, [...tool.args, '-o', output, '-t', values.type, ...elements], { env, stdio: ['ignore', logFd, logFd] });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const file = `${output}.${values.type}`;
     rows.push({
@@ -52,7 +72,7 @@ for (const name of selected) {
       status: r.status === 0 ? 'ok' : `exit ${r.status}`,
       bytes: existsSync(file) ? statSync(file).size : 0,
     });
-    if (r.status !== 0) console.error(`${name} ${pass} failed:\n${String(r.stderr).split('\n').slice(-20).join('\n')}`);
+    if (r.status !== 0) console.error(`${name} ${pass} failed: see ${output}.console.log`);
     console.error(`${name} ${pass}: ${seconds.toFixed(1)}s`);
   }
 }

@@ -2,9 +2,24 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DibError } from '@dib/core';
 
+/**
+ * `--mkfs-options -O ^has_journal` is how DIB users pass option strings; parseArgs would
+ * call the value ambiguous, so a string option's next word is always taken as its value.
+ */
+function joinStringValues(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
+    if (name && !name.includes('=') && options[name]?.type === 'string' && i + 1 < args.length) {
+      out.push(`--${name}=${args[++i]}`);
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinStringValues(args, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new DibError('DIB_E_ARGUMENT', `${(e as Error).message}\n\n${usage}`);
   }

@@ -52,12 +52,24 @@ export function kvmUsable(): boolean {
 const formatOf = (image: string) => ({ '.qcow2': 'qcow2', '.raw': 'raw', '.img': 'raw', '.vmdk': 'vmdk', '.vhd': 'vpc' })[path.extname(image)] ?? 'raw';
 
 export async function bootImage(options: BootOptions): Promise<BootResult> {
+  const forced = process.env.DIB_QEMU_ACCEL;
+  if (forced === 'tcg' || forced === 'kvm') return attempt(options, forced);
+  if (kvmUsable()) {
+    // /dev/kvm can be there and still not work (nested or restricted hosts): QEMU then
+    // dies at once with nothing on the console, and the boot is retried in software.
+    const viaKvm = await attempt(options, 'kvm');
+    if (viaKvm.matched || viaKvm.console.length > 0 || viaKvm.elapsedMs > 15_000) return viaKvm;
+  }
+  return attempt(options, 'tcg');
+}
+
+async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promise<BootResult> {
   const expect = options.expect ?? LOGIN_PROMPT;
   const matcher = typeof expect === 'string' ? (s: string) => s.includes(expect) : (s: string) => expect.test(s);
   const timeoutMs = options.timeoutMs ?? 300_000;
-  const accelerator = kvmUsable() ? 'kvm' : 'tcg';
   const args = [
     '-machine', `q35,accel=${accelerator}`,
+    '-cpu', accelerator === 'kvm' ? 'host' : 'max',
     '-m', String(options.memoryMiB ?? 1024),
     '-smp', '1',
     '-display', 'none',
@@ -75,7 +87,6 @@ export async function bootImage(options: BootOptions): Promise<BootResult> {
     }
     args.push('-bios', ovmf);
   }
-  if (accelerator === 'kvm') args.push('-cpu', 'host');
 
   const started = Date.now();
   let output = '';
@@ -83,7 +94,7 @@ export async function bootImage(options: BootOptions): Promise<BootResult> {
   const child = execa('qemu-system-x86_64', args, { reject: false, stdin: 'ignore', buffer: false, stderr: 'pipe' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<void>((resolve) => {
+  await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     child.stdout?.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
@@ -101,15 +112,14 @@ export async function bootImage(options: BootOptions): Promise<BootResult> {
       resolve();
     });
   });
-  await done;
   const elapsedMs = Date.now() - started;
   child.kill('SIGKILL'); // power off: nothing in the guest needs a clean shutdown (snapshot=on)
   const result = await child;
-  if (!matched && result.exitCode && result.exitCode !== 0 && !output) {
+  if (!matched && !output && accelerator === 'tcg' && result.exitCode) {
     throw new DibError('DIB_E_BOOT_TEST_FAILED', `qemu-system-x86_64 exited with status ${result.exitCode}: ${stderr.trim()}`);
   }
   return { matched, elapsedMs, console: output, accelerator };
 }
 
-/** Keeps the console of a failed boot for the user to read. */
+/** The last lines of a console, for error messages. */
 export const consoleTail = (text: string, lines = 30) => text.replace(/\r/g, '').split('\n').slice(-lines).join('\n');

@@ -21,7 +21,7 @@ import { MANIFEST_IMAGE_DIR, writeImageMetadata } from './image-metadata.js';
 import { BuildLog } from './log.js';
 import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
 import { ResourceStack } from './resources.js';
-import { CommandRunner } from './runner.js';
+import { CommandError, CommandRunner } from './runner.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
 import { writeOutputs } from './write-outputs.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
@@ -68,7 +68,9 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   } catch (e) {
     failure = runner.isAborted && !(isDibError(e) && e.code !== 'DIB_E_INTERRUPTED')
       ? new DibError('DIB_E_INTERRUPTED', 'the build was interrupted by a signal', { cause: e })
-      : e;
+      : e instanceof CommandError
+        ? new DibError('DIB_E_COMMAND_FAILED', `${e.message}; last lines:\n${e.tail.map((l) => `  | ${l}`).join('\n')}`, { cause: e })
+        : e;
     if (ctx && !runner.isAborted && parseBreakpoints().has('after-error')) await openBreakShell(ctx, 'after-error', 'chroot');
     throw failure;
   } finally {
