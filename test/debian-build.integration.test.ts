@@ -19,7 +19,7 @@ describe.runIf(isRoot)('debian build to tar', () => {
 
   beforeAll(async () => {
     before = await hostState();
-    run = await runDib(['create', '-o', output, '-t', 'tar', '--checksum', '-p', 'htop', 'debian', 'hello-dir'], { env: buildEnv() });
+    run = await runDib(['create', '-o', output, '-t', 'tar,squashfs', '--checksum', '-p', 'htop', 'debian', 'hello-dir'], { env: buildEnv() });
     if (run.exitCode === 0) entries = await listTar(`${output}.tar`);
   });
 
@@ -53,6 +53,13 @@ describe.runIf(isRoot)('debian build to tar', () => {
   it('ran the ELEMENTS_PATH element inside the chroot', async () => {
     expect(await readTarFile(`${output}.tar`, 'etc/hello-dir')).toBe('hello from ELEMENTS_PATH, running on debian 12');
     expect(existsSync('/etc/hello-dir')).toBe(false);
+  });
+
+  it('writes the same tree as squashfs', async () => {
+    const { stdout } = await execa('unsquashfs', ['-lc', `${output}.squashfs`], { maxBuffer: 256 * 1024 * 1024 });
+    expect(stdout).toContain('squashfs-root/etc/hello-dir');
+    expect(stdout).toContain('squashfs-root/usr/bin/htop');
+    expect(stdout).not.toContain('squashfs-root/proc/');
   });
 
   it('has no /proc or /sys content and no build leftovers', () => {

@@ -32,6 +32,17 @@ describe.runIf(isRoot)('a failing hook', () => {
   });
 });
 
+describe.runIf(isRoot)('outputs that cannot be made here', () => {
+  it('docker without a running engine fails before building, pointing at tar', async () => {
+    const before = await hostState();
+    const r = await runDib(['create', '-o', path.join(OUT, 'docker'), '-t', 'docker', 'debian-minimal'], { env: buildEnv() });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_OUTPUT_FORMAT');
+    expect(r.stderr).toContain('-t tar');
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
+});
+
 describe.runIf(isRoot)('an interrupted build', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} during install.d leaves nothing mounted and no output`, async () => {

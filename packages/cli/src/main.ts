@@ -24,7 +24,7 @@ Run \`dib <command> --help\` for a command's options.
 Compatible bins: disk-image-create, element-info, disk-image-get-kernel.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  create: (args) => createCommand(args, 'dib create'),
+  create: (args) => createCommand(args, ['dib', 'create']),
   'element-info': elementInfoCommand,
   doctor: doctorCommand,
   cleanup: cleanupCommand,

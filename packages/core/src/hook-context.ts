@@ -18,9 +18,9 @@ export interface HostHookContext {
   readonly arch: string;
   /** Every element in the build, in plan order. */
   readonly elements: readonly { name: string; directory: string; manifest: import('./manifest.js').ElementManifest }[];
-  /** Writes a line to the build log (and the console when verbose). */
+  /** Writes a line to the build log. */
   log(line: string): void;
-  /** Runs a host command; its output goes to the build log; throws DIB_E_COMMAND_FAILED on failure. */
+  /** Runs a host command; its output goes to the build log; a failure fails the hook (DIB_E_HOOK_FAILED, with the command's last lines). */
   run(command: string, args: readonly string[], options?: { cwd?: string; env?: Record<string, string>; input?: string }): Promise<{ stdout: string }>;
 }
 

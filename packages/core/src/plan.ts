@@ -135,7 +135,7 @@ export function formatPlan(plan: BuildPlan): string {
     for (const h of hooks) lines.push(`    ${h.name.padEnd(36)} ${h.element}${h.hostHook ? ' (TypeScript)' : ''}`);
   }
   if (plan.hooks.environment.length) {
-    lines.push('', 'environment.d (sourced before each phase, in this order):');
+    lines.push('', 'environment.d (sourced before every script, in this order):');
     for (const h of plan.hooks.environment) lines.push(`    ${h.name.padEnd(36)} ${h.element}`);
   }
   lines.push('', 'Environment passed to hooks:');

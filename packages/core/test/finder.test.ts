@@ -251,7 +251,7 @@ describe('ElementFinder: classic element directories (ELEMENTS_PATH)', () => {
   it('a classic element without README.md still gets a description', () => {
     const elements = tempDir();
     const dir = writeClassicElement(elements, 'bare', {});
-    expect(loadElementDirectory('bare', dir).manifest.description).toBe('(classic element, no README.md)');
+    expect(loadElementDirectory('bare', dir).manifest.description).toBe('(classic element, no README)');
   });
 
   it('a pkg-map that is not JSON is DIB_E_MANIFEST_INVALID naming the file', async () => {

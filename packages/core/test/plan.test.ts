@@ -202,7 +202,7 @@ describe('formatPlan', () => {
     expect(lines[rootAt + 1]).toMatch(/^ {4}05-myos-root +myos$/);
     const installAt = lines.indexOf('  install (chroot)');
     expect(lines.slice(installAt + 1, installAt + 4).map((l) => l.trim().split(/ +/).join(' '))).toEqual(['00-base base', '10-myos myos', '50-app app']);
-    expect(text).toContain('environment.d (sourced before each phase, in this order):');
+    expect(text).toContain('environment.d (sourced before every script, in this order):');
 
     // environment: element defaults and the caller's DIB_* only, with origins
     expect(text).toContain('Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  DIB_EXTRA=yes  (environment)');

@@ -79,7 +79,7 @@ const OPTIONS = {
 /** DIB takes --image-size and --image-extra-size in GiB when no unit is given. */
 const dibSize = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? `${v}GiB` : v);
 
-export async function createCommand(args: string[], argv0: string): Promise<number> {
+export async function createCommand(args: string[], argv0: readonly string[]): Promise<number> {
   const json = args.includes('--json');
   try {
     const { values: v, positionals } = parse(args, OPTIONS, CREATE_USAGE);
@@ -125,7 +125,7 @@ export async function createCommand(args: string[], argv0: string): Promise<numb
         offline: v.offline || undefined,
         logfile: v.logfile,
       },
-      [argv0, ...args],
+      [...argv0, ...args],
     );
     const plans: BuildPlan[] = [];
     for (const req of requests) plans.push(await createPlan(req));
@@ -165,7 +165,7 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
     }
     return EXIT.ok;
   } catch (e) {
-    const code = reportError(e, false);
+    const code = reportError(e, json);
     if (!json) process.stderr.write(`  build log: ${plan.logfile}\n`);
     return signalled === 'SIGINT' ? EXIT.sigint : signalled === 'SIGTERM' ? EXIT.sigterm : code;
   } finally {

@@ -1,5 +1,5 @@
 /** `dib doctor`: the host tools the requested elements and outputs need, and `--fix` to install them. */
-import { checkTools, collectHostTools, ElementFinder, resolveElements, which } from '@dib/core';
+import { checkTools, chooseLayout, collectHostTools, ElementFinder, OUTPUT_FORMATS, resolveElements, which } from '@dib/core';
 import { execa } from 'execa';
 import { parse, splitList } from '../args.js';
 import { EXIT, reportError } from '../exit.js';
@@ -11,10 +11,11 @@ Checks this host for the tools that dib, the named elements (default: the images
 the config file, or debian) and the output types need.
 
 Options:
-  -t TYPES      output types to check for (default: tar,tgz)
+  -t TYPES      output types to check for (default: the config's, or qcow2)
   --fix         install what is missing with the host's package manager (apt-get)
   --json        machine-readable output
   --config FILE config file
+  --elements-path DIR  classic element directory (repeatable)
   -h, --help    this help`;
 
 const OPTIONS = {
@@ -37,10 +38,14 @@ export async function doctorCommand(args: string[]): Promise<number> {
     const ctx = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
     const configured = Object.values(ctx.loaded.config.images);
     const elements = positionals.length ? positionals : configured.length ? configured.flatMap((i) => i.elements) : ['debian'];
-    const types = splitList(v.t).length ? splitList(v.t) : configured.length ? configured.flatMap((i) => i.types) : ['tar', 'tgz'];
+    const types = splitList(v.t).length ? splitList(v.t) : configured.length ? configured.flatMap((i) => i.types) : ['qcow2'];
     const finder = new ElementFinder(ctx);
     const resolved = await resolveElements([...new Set(elements)], finder, { addBase: true, requireOperatingSystem: false });
-    const tools = collectHostTools(resolved, [...new Set(types)]);
+    const uniqueTypes = [...new Set(types)];
+    const disk = uniqueTypes.some((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
+    // Disk formats also need the layout's tools (sfdisk, mkfs.*, mtools): use the layout the build would.
+    const layout = disk ? chooseLayout(resolved, undefined, process.env as Record<string, string>, 'cloudimg-rootfs').layout : undefined;
+    const tools = collectHostTools(resolved, uniqueTypes, layout);
     const status = await checkTools(tools);
     const missing = status.filter((s) => !s.found);
     if (json) {

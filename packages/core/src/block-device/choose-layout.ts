@@ -42,7 +42,8 @@ export function chooseLayout(
   }
   const layout = parseLayout(nodes, source);
   for (const fs of layout.filesystems) {
-    if (fs.mountPoint === '/' && !fs.label) fs.label = rootLabel;
+    // xfs labels hold 12 characters: DIB uses img-rootfs there unless told otherwise.
+    if (fs.mountPoint === '/' && !fs.label) fs.label = fs.type === 'xfs' && rootLabel === 'cloudimg-rootfs' ? 'img-rootfs' : rootLabel;
   }
   return { layout, source };
 }

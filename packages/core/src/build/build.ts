@@ -42,8 +42,8 @@ export interface BuildResult {
 
 export async function build(plan: BuildPlan, options: BuildOptions): Promise<BuildResult> {
   requireRoot();
-  await requireTools(plan.hostTools);
   await preflightOutputs(plan);
+  await requireTools(plan.hostTools);
   const emit: EventSink = options.emit ?? (() => {});
   const started = Date.now();
   const log = new BuildLog(plan.logfile);
@@ -80,7 +80,10 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
       await resources.releaseAll();
     } catch (e) {
       log.line(`cleanup failed: ${(e as Error).message}`);
-      if (!failure) throw e;
+      if (!failure) {
+        failure = e;
+        throw e;
+      }
     } finally {
       const status = failure ? (isDibError(failure) && failure.code === 'DIB_E_INTERRUPTED' ? 'interrupted' : 'failed') : 'ok';
       if (failure) {
@@ -130,6 +133,9 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
   };
   const layout = plan.layout ? withIdentities(plan.layout) : undefined;
   if (layout) {
+    // The bootloader finds the root by this label, so it must be the layout's own.
+    const rootFs = layout.filesystems.find((f) => f.mountPoint === '/');
+    if (rootFs?.label) env.DIB_ROOT_LABEL = rootFs.label;
     env.DIB_BLOCK_DEVICE_LABEL = layout.table?.label ?? 'none';
     env.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems.filter((f) => f.mountPoint).map((f) => f.mountPoint).join(' ');
   }

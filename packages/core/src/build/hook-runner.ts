@@ -1,6 +1,7 @@
 /**
  * Runs one hook: a script on the host, a script in the chroot, or a TypeScript host
- * hook. Each runs with the sanitised environment after environment.d is sourced, and
+ * hook. Scripts run with the sanitised environment after environment.d is sourced
+ * (TypeScript hooks get the sanitised environment only), and
  * a failure is attributed to its element, phase and script.
  */
 import path from 'node:path';
@@ -32,9 +33,10 @@ export async function runHook(ctx: BuildContext, phase: PhaseName, hook: HookEnt
     if (hook.hostHook) {
       await hook.hostHook.run(hostHookContext(ctx, phase, hook, env));
     } else if (PHASES[phase].where === 'chroot') {
-      const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-      await ctx.runner.run('chroot', [ctx.targetRoot, '/usr/bin/env', '-i', ...envArgs, '/bin/bash', '-c', WRAPPER, 'dib-hook', `${IN_TARGET_HOOKS}/${dir}/${hook.name}`], {
+      // The environment goes through chroot's own (exactly this set), not its argv, so values never show in ps.
+      await ctx.runner.run('chroot', [ctx.targetRoot, '/bin/bash', '-c', WRAPPER, 'dib-hook', `${IN_TARGET_HOOKS}/${dir}/${hook.name}`], {
         label,
+        env,
         cleanEnv: true,
       });
     } else {

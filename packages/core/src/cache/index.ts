@@ -7,8 +7,15 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Stable key for a set of inputs: same inputs, same key. */
-export const keyOf = (inputs: unknown): string =>
-  createHash('sha256').update(JSON.stringify(inputs, Object.keys(inputs as object).sort())).digest('hex').slice(0, 16);
+export const keyOf = (inputs: unknown): string => createHash('sha256').update(stableJson(inputs)).digest('hex').slice(0, 16);
+
+/** JSON with object keys sorted at every depth, so equal inputs give equal text. */
+const stableJson = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(stableJson).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`
+      : JSON.stringify(v) ?? 'null';
 
 const alive = (pid: number) => {
   try {

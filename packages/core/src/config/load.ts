@@ -57,6 +57,14 @@ const loadTypeScript: Loader = async (filepath) => {
   }
 };
 
+/** The nearest directory at or above `cwd` with a package.json or .git; cwd when there is none. */
+function projectRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, '.git'))) return dir;
+    if (dir === path.dirname(dir)) return path.resolve(cwd);
+  }
+}
+
 export interface LoadedConfig {
   config: DibConfig;
   /** The file it came from; undefined when there is none. */
@@ -68,7 +76,9 @@ export interface LoadedConfig {
 export async function loadConfig(options: { cwd: string; file?: string }): Promise<LoadedConfig> {
   const explorer = cosmiconfig('dib', {
     searchPlaces: CONFIG_SEARCH_PLACES,
-    searchStrategy: 'project',
+    // Each directory is searched on its own, up to the project root (cosmiconfig 9's
+    // "project" strategy walks on to / in some releases).
+    searchStrategy: 'none',
     loaders: { ...defaultLoaders, '.ts': loadTypeScript, '.mts': loadTypeScript },
   });
   let found: { config: unknown; filepath: string } | null;
@@ -79,7 +89,12 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     }
     found = await explorer.load(file).catch((cause: unknown) => rethrow(file, cause));
   } else {
-    found = await explorer.search(options.cwd).catch((cause: unknown) => rethrow(options.cwd, cause));
+    found = null;
+    const stop = projectRoot(options.cwd);
+    for (let dir = path.resolve(options.cwd); !found; dir = path.dirname(dir)) {
+      found = await explorer.search(dir).catch((cause: unknown) => rethrow(dir, cause));
+      if (dir === stop || dir === path.dirname(dir)) break;
+    }
   }
   if (!found) return { config: ConfigSchema.parse({}), dir: options.cwd };
   return { config: validateConfig(found.config ?? {}, found.filepath), filepath: found.filepath, dir: path.dirname(found.filepath) };

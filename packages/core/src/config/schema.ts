@@ -22,7 +22,7 @@ export const ImageSchema = z
     arch: z.string().default('amd64'),
     /** Extra packages to install (-p). */
     packages: z.array(z.string().min(1)).default([]),
-    /** Variables for the hooks, as if exported (DIB_* or documented variables). */
+    /** Variables for the hooks, as if exported; unlike the caller's environment, these pass as written. */
     environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a shell variable name'), z.string()).default({}),
     /** Do not add the base element (-n). */
     skipBase: z.boolean().default(false),

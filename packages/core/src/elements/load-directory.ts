@@ -17,10 +17,10 @@ const readList = (file: string): string[] =>
         .filter(Boolean)
     : [];
 
-/** First paragraph line of README.md, as the description. */
+/** First paragraph line of README.md or README.rst (DIB's elements use .rst), as the description. */
 const readDescription = (dir: string): string => {
-  const readme = path.join(dir, 'README.md');
-  if (!existsSync(readme)) return '(classic element, no README.md)';
+  const readme = ['README.md', 'README.rst'].map((f) => path.join(dir, f)).find(existsSync);
+  if (!readme) return '(classic element, no README)';
   const line = readFileSync(readme, 'utf8')
     .split('\n')
     .map((l) => l.trim())

@@ -1,9 +1,8 @@
 /**
  * Loads element packages from the user's project (never by scanning node_modules):
- * shorthand -> candidate names -> require.resolve from each search root.
+ * shorthand -> candidate names -> node_modules/NAME from each search root upwards.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
@@ -16,27 +15,39 @@ import { validateManifest } from './validate-manifest.js';
 interface PackageJson {
   name: string;
   version: string;
+  main?: string;
+  exports?: Exports;
   keywords?: string[];
   peerDependencies?: Record<string, string>;
 }
 
-/** Finds a package's root directory from a search root, or undefined when not installed. */
+/**
+ * Finds a package's root directory the way Node looks packages up: `node_modules/NAME`
+ * in the search root and each directory above it. Only the named package is looked at.
+ */
 export function findPackageRoot(packageName: string, searchRoot: string): string | undefined {
-  const require = createRequire(path.join(searchRoot, 'noop.js'));
-  try {
-    return path.dirname(require.resolve(`${packageName}/package.json`));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
-  }
-  // package.json not exported: walk up from the resolved entry point.
-  let dir = path.dirname(require.resolve(packageName));
-  while (dir !== path.dirname(dir)) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && JSON.parse(readFileSync(pj, 'utf8')).name === packageName) return dir;
+  let dir = path.resolve(searchRoot);
+  for (;;) {
+    const candidate = path.join(dir, 'node_modules', packageName);
+    if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dir === path.dirname(dir)) return undefined;
     dir = path.dirname(dir);
   }
-  return undefined;
+}
+
+type Exports = string | { [condition: string]: Exports } | null | undefined;
+
+/** The ESM entry of a package: exports["."] (import/node/default conditions) or main. */
+export function entryPoint(packageRoot: string, pkg: { exports?: Exports; main?: string }): string | undefined {
+  const pick = (e: Exports): string | undefined => {
+    if (typeof e === 'string') return e;
+    if (!e || typeof e !== 'object') return undefined;
+    if ('.' in e) return pick(e['.']);
+    for (const condition of ['import', 'node', 'default']) if (condition in e) return pick(e[condition]);
+    return undefined;
+  };
+  const rel = pkg.exports !== undefined ? pick(pkg.exports) : (pkg.main ?? 'index.js');
+  return rel ? path.resolve(packageRoot, rel) : undefined;
 }
 
 export interface PackageCandidate {
@@ -70,13 +81,13 @@ export async function loadElementPackage(element: string, candidate: PackageCand
       location: { element },
     });
   }
-  const require = createRequire(path.join(packageRoot, 'noop.js'));
-  let entry: string;
+  const entry = entryPoint(packageRoot, pkg);
   let mod: Record<string, unknown>;
-  try {
-    entry = require.resolve(packageName);
-  } catch (cause) {
-    throw new DibError('DIB_E_NOT_AN_ELEMENT', `${packageName} has no entry point exporting a manifest`, { location: { element }, cause });
+  if (!entry || !existsSync(entry)) {
+    throw new DibError('DIB_E_NOT_AN_ELEMENT', `${packageName}@${pkg.version} has no entry point (exports "." or main)${entry ? `: ${entry} does not exist` : ''}`, {
+      location: { element },
+      hint: 'An element package exports its defineElement() manifest from its entry point; was it built (npm run build)?',
+    });
   }
   try {
     mod = await import(pathToFileURL(entry).href);
