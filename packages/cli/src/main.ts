@@ -3,6 +3,8 @@ import { CORE_VERSION } from '@dib/core';
 import { bootTestCommand } from './commands/boot-test.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { getKernelCommand } from './commands/get-kernel.js';
+import { initCommand } from './commands/init.js';
+import { newElementCommand } from './commands/new-element.js';
 import { createCommand } from './commands/create.js';
 import { doctorCommand } from './commands/doctor.js';
 import { elementInfoCommand } from './commands/element-info.js';
@@ -14,6 +16,8 @@ Usage: dib <command> [options]
 
 Commands:
   create        build images (DIB's disk-image-create); --dry-run prints the plan
+  init          write a starter dib.config.ts and add the element packages to package.json
+  new-element   scaffold a third-party element package with a passing test
   element-info  list elements, their dependencies and variables
   doctor        check (and with --fix install) the host tools a build needs
   cleanup       release mounts and directories left by a killed build
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   cleanup: cleanupCommand,
   'boot-test': bootTestCommand,
   'get-kernel': getKernelCommand,
+  init: initCommand,
+  'new-element': newElementCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

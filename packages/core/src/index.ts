@@ -34,3 +34,4 @@ export { configJsonSchema, manifestJsonSchema } from './json-schema.js';
 export { bootImage, findOvmf, kvmUsable, LOGIN_PROMPT, consoleTail, type BootOptions, type BootResult } from './boot/qemu.js';
 export { extractKernel, type ExtractedKernel } from './boot/get-kernel.js';
 export { chooseLayout } from './block-device/choose-layout.js';
+export { assembleDisk, type AssembleContext, type AssembledDisk } from './block-device/assemble.js';

@@ -4,6 +4,7 @@
  */
 import { DibError } from '../errors.js';
 import { findElementDirectories, loadElementDirectory } from './load-directory.js';
+import { packageNamesFor } from './naming.js';
 import { loadElementPackage, locateElementPackage } from './load-package.js';
 import { describeSource, type LoadedElement } from './types.js';
 
@@ -46,7 +47,10 @@ export class ElementFinder {
     return new DibError(
       'DIB_E_ELEMENT_NOT_FOUND',
       `element "${name}"${neededBy ? ` (${neededBy})` : ''} was not found; tried:\n  ${tried.join('\n  ')}\nsearched from: ${this.options.searchRoots.join(', ')}`,
-      { location: { element: name } },
+      {
+        location: { element: name },
+        hint: `Install it in your project: npm install -D ${packageNamesFor(name)[0]} (or put a classic element directory named ${name} on ELEMENTS_PATH).`,
+      },
     );
   }
 

@@ -5,7 +5,7 @@
  */
 import { DibError } from '../errors.js';
 import type { ElementFinder } from './finder.js';
-import type { LoadedElement } from './types.js';
+import { describeSource, type LoadedElement } from './types.js';
 
 export interface ResolvedElement extends LoadedElement {
   /** Why the element is in the build, e.g. "requested", "dependency of vm". */
@@ -48,7 +48,14 @@ export async function resolveElements(requested: readonly string[], finder: Elem
       if (element.name !== name) {
         // Asked for by package name (dib-element-x, @acme/x): the element is known by its manifest name.
         addReason(element.name, reason);
-        if (loaded.has(element.name)) continue;
+        const prior = loaded.get(element.name);
+        if (prior && describeSource(prior.source) !== describeSource(element.source)) {
+          throw new DibError('DIB_E_ELEMENT_CONFLICT', `two packages provide element "${element.name}": ${describeSource(prior.source)} and ${describeSource(element.source)}`, {
+            location: { element: element.name },
+            hint: 'Keep one of them in the build (or uninstall one).',
+          });
+        }
+        if (prior) continue;
       }
       loaded.set(element.name, element);
       for (const dep of element.manifest.dependencies) queue.push({ name: dep, reason: `dependency of ${element.name}`, from: element });

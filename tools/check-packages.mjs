@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Packs every workspace package (npm pack --dry-run) and checks what a user would get:
+// entry points, types and bins present; every relative import of the shipped JS inside
+// the tarball; every bare import declared as a dependency; hook scripts still
+// executable; element packages marked and peer-dependent on @dib/core.
+// Exit 1 with a list of problems. Run after `npm run build`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const workspaces = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).workspaces;
+const dirs = workspaces.flatMap((pattern) => {
+  const base = path.join(repo, pattern.replace(/\/\*$/, ''));
+  return readdirSync(base).map((d) => path.join(base, d)).filter((d) => existsSync(path.join(d, 'package.json')));
+});
+
+const leaves = (v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : []);
+const norm = (p) => path.posix.normalize(p.replace(/^\.\//, ''));
+const problems = [];
+const report = [];
+
+for (const dir of dirs) {
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  if (pkg.private) continue;
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const files = new Map(packed.files.map((f) => [f.path, f]));
+  const fail = (msg) => problems.push(`${pkg.name}: ${msg}`);
+
+  const targets = [pkg.main, pkg.types, ...leaves(pkg.exports ?? {}), ...leaves(pkg.bin ?? {})].filter(Boolean).map(norm);
+  for (const t of new Set(targets)) if (!files.has(t)) fail(`${t} (entry, types, export or bin) is not in the tarball`);
+
+  for (const f of files.keys()) {
+    const source = path.join(dir, f);
+    const executable = existsSync(source) && (statSync(source).mode & 0o111) !== 0;
+    if (executable && (files.get(f).mode & 0o111) === 0) fail(`${f} lost its executable bit in the tarball`);
+    if (/^[^/]+\.d\/[^/]+$/.test(f) && !f.startsWith('environment.d/') && !executable) fail(`${f} is a hook script but not executable`);
+    if (!f.endsWith('.js')) continue;
+    const code = readFileSync(source, 'utf8');
+    // Statements at the start of a line, and dynamic imports: text inside strings does not count.
+    const statements = /^\s*(?:import|export)\s[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+    for (const m of code.matchAll(statements)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (spec.startsWith('.')) {
+        const resolved = path.posix.join(path.posix.dirname(f), spec);
+        if (!files.has(resolved)) fail(`${f} imports ${spec}, which is not in the tarball`);
+      } else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+        const declared = { ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies };
+        if (!(name in declared) && name !== pkg.name) fail(`${f} imports ${name}, which is not a dependency or peer dependency`);
+      }
+    }
+  }
+  // Every hook file of an element directory must ship: a missing one would silently not run.
+  for (const d of readdirSync(dir).filter((n) => /\.d$/.test(n) || n === 'bin' || n === 'static')) {
+    const walk = (rel) =>
+      readdirSync(path.join(dir, rel)).flatMap((n) => (statSync(path.join(dir, rel, n)).isDirectory() ? walk(`${rel}/${n}`) : [`${rel}/${n}`]));
+    for (const f of walk(d)) if (!files.has(f)) fail(`${f} is not in the tarball (check "files" in package.json)`);
+  }
+  if (pkg.name.includes('element-')) {
+    if (!pkg.keywords?.includes('dib-element')) fail('element package without the "dib-element" keyword');
+    if (!pkg.peerDependencies?.['@dib/core']) fail('element package without a peerDependency on @dib/core');
+  }
+  if (!pkg.engines?.node) fail('no engines.node');
+  report.push(`${pkg.name}@${pkg.version}: ${files.size} files, ${packed.size} bytes packed`);
+}
+
+console.log(report.join('\n'));
+if (problems.length) {
+  console.error(`\n${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`\n${report.length} packages ok`);
