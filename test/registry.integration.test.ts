@@ -42,7 +42,7 @@ async function publishCopy(source: string, changes: Record<string, string> = {})
 describe.runIf(isRoot)('published to a registry', () => {
   beforeAll(async () => {
     registry = await startRegistry();
-    const r = await execa('npx', ['lerna', 'publish', 'from-package', '--yes', '--registry', registry.url, '--no-git-reset', '--ignore-scripts'], {
+    const r = await execa('npx', ['lerna', 'publish', 'from-package', '--yes', '--registry', registry.url, '--ignore-scripts'], {
       cwd: REPO,
       env: { ...registry.env, CI: '1' },
       reject: false,
