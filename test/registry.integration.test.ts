@@ -98,6 +98,18 @@ describe.runIf(isRoot)('published to a registry', () => {
     expect(plan.stdout).toContain('Image web: amd64, output qcow2');
   });
 
+  it('dib new-element scaffolds a third-party element whose own test passes', async () => {
+    const dir = await project('scaffold', ['@dib/cli']);
+    const created = await npx(['dib', 'new-element', 'greeter'], dir);
+    expect(created.exitCode, created.stderr).toBe(0);
+    const element = path.join(dir, 'dib-element-greeter');
+    const install = await npm(['install', '--no-package-lock'], element);
+    expect(install.exitCode, install.stderr).toBe(0);
+    const test = await npm(['test'], element);
+    expect(test.exitCode, `${test.stdout}\n${test.stderr}`).toBe(0);
+    expect(test.stdout).toMatch(/1 passed/);
+  });
+
   it('an element that is not installed says which npm install to run', async () => {
     const dir = await project('missing', ['@dib/cli']);
     const r = await npx(['dib', 'create', '--dry-run', 'debian', 'nginx-server'], dir);

@@ -55,6 +55,10 @@ export async function searchContext(global: GlobalOverrides): Promise<SearchCont
   };
 }
 
+/** One log per image: with several images, the image name goes in front of the file name. */
+const logfileFor = (file: string | undefined, image: string, count: number) =>
+  file && count > 1 ? path.join(path.dirname(file), `${image}.${path.basename(file)}`) : file;
+
 export async function selectImages(
   positionals: string[],
   image: ImageOverrides,
@@ -98,7 +102,7 @@ export async function selectImages(
       offline: global.offline ?? config.offline,
       tmpfs: global.tmpfs ?? config.tmpfs,
       minTmpfs: global.minTmpfs ?? config.minTmpfs,
-      logfile: global.logfile ? path.resolve(cwd, global.logfile) : config.logfile,
+      logfile: logfileFor(global.logfile ? path.resolve(cwd, global.logfile) : config.logfile, name, chosen.length),
       callerEnv: process.env,
       argv,
     };

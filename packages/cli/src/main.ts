@@ -1,4 +1,5 @@
 /** Command dispatch for `dib`. */
+import { readFileSync } from 'node:fs';
 import { CORE_VERSION } from '@dib/core';
 import { bootTestCommand } from './commands/boot-test.js';
 import { cleanupCommand } from './commands/cleanup.js';
@@ -45,7 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '--version' || command === '-v') {
-    process.stdout.write(`dib ${CORE_VERSION}\n`);
+    const cli = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+    process.stdout.write(`dib ${cli} (@dib/core ${CORE_VERSION})\n`);
     return EXIT.ok;
   }
   const run = COMMANDS[command];

@@ -315,10 +315,10 @@ describe('dib (top level)', () => {
     expect(r.stdout).toContain('Usage: dib <command> [options]');
   });
 
-  it('--version prints the core version', async () => {
+  it('--version prints the CLI and core versions', async () => {
     const r = await dib(tempDir(), ['--version']);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^dib \d+\.\d+\.\d+/);
+    expect(r.stdout).toMatch(/^dib \d+\.\d+\.\d+ \(@dib\/core \d+\.\d+\.\d+\)/);
   });
 
   it('an unknown command exits 2 naming it', async () => {

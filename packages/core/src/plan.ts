@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ImageOptions } from './config/schema.js';
+import { DibError } from './errors.js';
 import { ElementFinder } from './elements/finder.js';
 import { resolveElements, type ResolvedElement } from './elements/resolve.js';
 import { describeSource } from './elements/types.js';
@@ -97,6 +98,16 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const rootLabel = req.image.rootLabel ?? 'cloudimg-rootfs';
   const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel) : undefined;
   const hostTools = collectHostTools(elements, req.image.types, chosen?.layout);
+  const hookNames = new Map<string, string>();
+  for (const el of elements) {
+    for (const hook of el.manifest.diskHooks) {
+      const prior = hookNames.get(hook.name);
+      if (prior) {
+        throw new DibError('DIB_E_HOOK_COLLISION', `disk hook ${hook.name} is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name, phase: 'disk', script: hook.name } });
+      }
+      hookNames.set(hook.name, el.name);
+    }
+  }
   const diskHooks = sortRunParts(
     elements.flatMap((el) => el.manifest.diskHooks.map((hook) => ({ name: hook.name, element: el.name, hook }))),
     (h) => h.name,

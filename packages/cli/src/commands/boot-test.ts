@@ -1,8 +1,8 @@
 /** `dib boot-test IMAGE`: boots an image in QEMU and waits for a text on its serial console. */
 import { bootImage, consoleTail, DibError, LOGIN_PROMPT } from '@dib/core';
 import { existsSync, writeFileSync } from 'node:fs';
-import { parse } from '../args.js';
-import { EXIT, reportError } from '../exit.js';
+import { command } from '../command.js';
+import { EXIT } from '../exit.js';
 
 export const BOOT_TEST_USAGE = `Usage: dib boot-test IMAGE [--uefi] [--expect TEXT] [--timeout SECONDS]
 
@@ -24,35 +24,24 @@ const OPTIONS = {
   timeout: { type: 'string' },
   console: { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function bootTestCommand(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  try {
-    const { values: v, positionals } = parse(args, OPTIONS, BOOT_TEST_USAGE);
-    if (v.help) {
-      process.stdout.write(`${BOOT_TEST_USAGE}\n`);
-      return EXIT.ok;
-    }
-    const [image] = positionals;
-    if (!image || positionals.length > 1) throw new DibError('DIB_E_ARGUMENT', `name exactly one image\n\n${BOOT_TEST_USAGE}`);
-    if (!existsSync(image)) throw new DibError('DIB_E_ARGUMENT', `${image} does not exist`);
-    const timeout = v.timeout === undefined ? 300 : Number(v.timeout);
-    if (!(timeout > 0)) throw new DibError('DIB_E_ARGUMENT', `--timeout takes seconds, got "${v.timeout}"`);
-    const result = await bootImage({ image, uefi: v.uefi, expect: v.expect ?? LOGIN_PROMPT, timeoutMs: timeout * 1000 });
-    if (v.console) writeFileSync(v.console, result.console);
-    const what = v.expect ? JSON.stringify(v.expect) : 'a login prompt';
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ image, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`);
-    } else if (result.matched) {
-      process.stdout.write(`${image}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator})\n`);
-    }
-    if (!result.matched) {
-      throw new DibError('DIB_E_BOOT_TEST_FAILED', `${image} did not reach ${what} within ${timeout}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
-    }
-    return EXIT.ok;
-  } catch (e) {
-    return reportError(e, json);
+export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, positionals, json) => {
+  const [image] = positionals;
+  if (!image || positionals.length > 1) throw new DibError('DIB_E_ARGUMENT', `name exactly one image\n\n${BOOT_TEST_USAGE}`);
+  if (!existsSync(image)) throw new DibError('DIB_E_ARGUMENT', `${image} does not exist`);
+  const timeout = v.timeout === undefined ? 300 : Number(v.timeout);
+  if (!(timeout > 0)) throw new DibError('DIB_E_ARGUMENT', `--timeout takes seconds, got "${v.timeout}"`);
+  const result = await bootImage({ image, uefi: v.uefi, expect: v.expect ?? LOGIN_PROMPT, timeoutMs: timeout * 1000 });
+  if (v.console) writeFileSync(v.console, result.console);
+  const what = v.expect ? JSON.stringify(v.expect) : 'a login prompt';
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ image, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`);
+  } else if (result.matched) {
+    process.stdout.write(`${image}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator})\n`);
   }
-}
+  if (!result.matched) {
+    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${image} did not reach ${what} within ${timeout}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
+  }
+  return EXIT.ok;
+});

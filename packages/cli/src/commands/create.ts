@@ -1,6 +1,7 @@
 /** `dib create` / `disk-image-create`: plan, then build, each selected image. */
 import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, type BuildEvent, type BuildPlan } from '@dib/core';
-import { parse, splitList } from '../args.js';
+import { splitList } from '../args.js';
+import { command } from '../command.js';
 import { EXIT, reportError } from '../exit.js';
 import { selectImages } from '../images.js';
 import { chooseRenderer } from '../renderer.js';
@@ -72,21 +73,14 @@ const OPTIONS = {
   'elements-path': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(NOT_YET.map((o) => [o, { type: 'string' }])),
 } as const;
 
 /** DIB takes --image-size and --image-extra-size in GiB when no unit is given. */
 const dibSize = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? `${v}GiB` : v);
 
-export async function createCommand(args: string[], argv0: readonly string[]): Promise<number> {
-  const json = args.includes('--json');
-  try {
-    const { values: v, positionals } = parse(args, OPTIONS, CREATE_USAGE);
-    if (v.help) {
-      process.stdout.write(`${CREATE_USAGE}\n`);
-      return EXIT.ok;
-    }
+export const createCommand = (args: string[], argv0: readonly string[]) =>
+  command(CREATE_USAGE, OPTIONS, async (v, positionals, json) => {
     for (const o of NOT_YET) {
       if ((v as Record<string, unknown>)[o] !== undefined) {
         throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} is a diskimage-builder option that dib does not implement yet`);
@@ -138,10 +132,7 @@ export async function createCommand(args: string[], argv0: readonly string[]): P
       if (code !== EXIT.ok) return code;
     }
     return EXIT.ok;
-  } catch (e) {
-    return reportError(e, json);
-  }
-}
+  })(args);
 
 async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
   const controller = new AbortController();

@@ -1,7 +1,7 @@
 /** `dib element-info` / `element-info`: what elements there are, where from, what they need and read. */
 import { describeSource, ElementFinder, resolveElements, type LoadedElement } from '@dib/core';
-import { parse } from '../args.js';
-import { EXIT, reportError } from '../exit.js';
+import { command } from '../command.js';
+import { EXIT } from '../exit.js';
 import { searchContext } from '../images.js';
 import { knownElementNames } from '../known-elements.js';
 
@@ -25,36 +25,25 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'elements-path': { type: 'string', multiple: true },
   config: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function elementInfoCommand(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  try {
-    const { values: v, positionals } = parse(args, OPTIONS, ELEMENT_INFO_USAGE);
-    if (v.help) {
-      process.stdout.write(`${ELEMENT_INFO_USAGE}\n`);
-      return EXIT.ok;
-    }
-    const { searchRoots, elementsPath } = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
-    const finder = new ElementFinder({ searchRoots, elementsPath });
-    const names = positionals.length ? positionals : knownElementNames(searchRoots, elementsPath);
-    const rows = [];
-    for (const name of names) {
-      const el = await finder.require(name);
-      const deps = v.deps || v['expand-dependencies']
-        ? (await resolveElements([name], finder, { addBase: false, requireOperatingSystem: false })).map((d) => d.name).filter((d) => d !== name)
-        : undefined;
-      rows.push(describe(el, deps, !!v.env));
-    }
-    if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    else for (const r of rows) process.stdout.write(`${formatRow(r)}\n`);
-    for (const w of finder.warnings) process.stderr.write(`dib: warning: ${w}\n`);
-    return EXIT.ok;
-  } catch (e) {
-    return reportError(e, json);
+export const elementInfoCommand = command(ELEMENT_INFO_USAGE, OPTIONS, async (v, positionals, json) => {
+  const { searchRoots, elementsPath } = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
+  const finder = new ElementFinder({ searchRoots, elementsPath });
+  const names = positionals.length ? positionals : knownElementNames(searchRoots, elementsPath);
+  const rows = [];
+  for (const name of names) {
+    const el = await finder.require(name);
+    const deps = v.deps || v['expand-dependencies']
+      ? (await resolveElements([name], finder, { addBase: false, requireOperatingSystem: false })).map((d) => d.name).filter((d) => d !== name)
+      : undefined;
+    rows.push(describe(el, deps, !!v.env));
   }
-}
+  if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else for (const r of rows) process.stdout.write(`${formatRow(r)}\n`);
+  for (const w of finder.warnings) process.stderr.write(`dib: warning: ${w}\n`);
+  return EXIT.ok;
+});
 
 interface Row {
   name: string;

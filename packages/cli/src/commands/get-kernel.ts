@@ -1,8 +1,8 @@
 /** `dib get-kernel` / `disk-image-get-kernel`: the kernel and initramfs of a built image. */
 import path from 'node:path';
 import { DibError, extractKernel } from '@dib/core';
-import { parse } from '../args.js';
-import { EXIT, reportError } from '../exit.js';
+import { command } from '../command.js';
+import { EXIT } from '../exit.js';
 
 export const GET_KERNEL_USAGE = `Usage: dib get-kernel IMAGE [-o PREFIX]
        disk-image-get-kernel -d DIR -o PREFIX -i IMAGE
@@ -17,22 +17,13 @@ Options:
   -i IMAGE    the image (DIB compatible)
   -h, --help  this help`;
 
-const OPTIONS = { o: { type: 'string' }, d: { type: 'string' }, i: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = { o: { type: 'string' }, d: { type: 'string' }, i: { type: 'string' } } as const;
 
-export async function getKernelCommand(args: string[]): Promise<number> {
-  try {
-    const { values: v, positionals } = parse(args, OPTIONS, GET_KERNEL_USAGE);
-    if (v.help) {
-      process.stdout.write(`${GET_KERNEL_USAGE}\n`);
-      return EXIT.ok;
-    }
-    const image = v.i ?? positionals[0];
-    if (!image) throw new DibError('DIB_E_ARGUMENT', `name the image\n\n${GET_KERNEL_USAGE}`);
-    const prefix = path.join(v.d ?? '', v.o ?? image.replace(/\.[^./]+$/, ''));
-    const r = await extractKernel(image, prefix);
-    process.stdout.write(`kernel ${r.version}:\n  ${r.kernel}\n  ${r.initrd}\n`);
-    return EXIT.ok;
-  } catch (e) {
-    return reportError(e, false);
-  }
-}
+export const getKernelCommand = command(GET_KERNEL_USAGE, OPTIONS, async (v, positionals, json) => {
+  const image = v.i ?? positionals[0];
+  if (!image) throw new DibError('DIB_E_ARGUMENT', `name the image\n\n${GET_KERNEL_USAGE}`);
+  const prefix = path.join(v.d ?? '', v.o ?? image.replace(/\.[^./]+$/, ''));
+  const r = await extractKernel(image, prefix);
+  process.stdout.write(`kernel ${r.version}:\n  ${r.kernel}\n  ${r.initrd}\n`);
+  return EXIT.ok;
+});

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_VERSION, DibError, packageNamesFor } from '@dib/core';
-import { parse } from '../args.js';
-import { EXIT, reportError } from '../exit.js';
+import { command } from '../command.js';
+import { EXIT } from '../exit.js';
 
 export const INIT_USAGE = `Usage: dib init [--yaml] [--name IMAGE] [--force] [ELEMENT...]
 
@@ -17,41 +17,32 @@ Options:
   --force       replace an existing config file
   -h, --help    this help`;
 
-const OPTIONS = { yaml: { type: 'boolean' }, name: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = { yaml: { type: 'boolean' }, name: { type: 'string' }, force: { type: 'boolean' } } as const;
 
 const CLI_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-export async function initCommand(args: string[]): Promise<number> {
-  try {
-    const { values: v, positionals } = parse(args, OPTIONS, INIT_USAGE);
-    if (v.help) {
-      process.stdout.write(`${INIT_USAGE}\n`);
-      return EXIT.ok;
-    }
-    const elements = positionals.length ? positionals : ['debian', 'vm'];
-    const name = v.name ?? 'image';
-    const cwd = process.cwd();
-    const file = path.join(cwd, v.yaml ? 'dib.config.yaml' : 'dib.config.ts');
-    if (existsSync(file) && !v.force) throw new DibError('DIB_E_ARGUMENT', `${file} already exists`, { hint: 'Pass --force to replace it.' });
-    const list = elements.map((e) => `'${e}'`).join(', ');
-    writeFileSync(
-      file,
-      v.yaml
-        ? `# dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nimages:\n  ${name}:\n    elements: [${elements.join(', ')}]\n    types: [qcow2]\n    environment:\n      DIB_RELEASE: bookworm\n`
-        : `import { defineConfig } from '@dib/core/define';\n\n// dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nexport default defineConfig({\n  images: {\n    ${name.includes('-') ? `'${name}'` : name}: {\n      elements: [${list}],\n      types: ['qcow2'],\n      environment: { DIB_RELEASE: 'bookworm' },\n    },\n  },\n});\n`,
-    );
-    const pkgFile = path.join(cwd, 'package.json');
-    const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : { name: path.basename(cwd).toLowerCase().replace(/[^a-z0-9-]/g, '-'), private: true, type: 'module' };
-    const dev: Record<string, string> = { ...(pkg.devDependencies ?? {}) };
-    dev['@dib/cli'] ??= `^${CLI_VERSION}`;
-    dev['@dib/core'] ??= `^${CORE_VERSION}`;
-    if (!v.yaml) dev.typescript ??= '^5.9.0';
-    for (const e of elements) dev[packageNamesFor(e)[0]] ??= e.startsWith('@') || e.startsWith('dib-element-') ? 'latest' : `^${CLI_VERSION}`;
-    pkg.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
-    writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
-    process.stdout.write(`wrote ${path.relative(cwd, file)} and package.json devDependencies.\nnext: npm install && npx dib create --dry-run && npx dib create\n`);
-    return EXIT.ok;
-  } catch (e) {
-    return reportError(e, false);
-  }
-}
+export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals, json) => {
+  const elements = positionals.length ? positionals : ['debian', 'vm'];
+  const name = v.name ?? 'image';
+  const cwd = process.cwd();
+  const file = path.join(cwd, v.yaml ? 'dib.config.yaml' : 'dib.config.ts');
+  if (existsSync(file) && !v.force) throw new DibError('DIB_E_ARGUMENT', `${file} already exists`, { hint: 'Pass --force to replace it.' });
+  const list = elements.map((e) => `'${e}'`).join(', ');
+  writeFileSync(
+    file,
+    v.yaml
+      ? `# dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nimages:\n  ${name}:\n    elements: [${elements.join(', ')}]\n    types: [qcow2]\n    environment:\n      DIB_RELEASE: bookworm\n`
+      : `import { defineConfig } from '@dib/core/define';\n\n// dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nexport default defineConfig({\n  images: {\n    ${name.includes('-') ? `'${name}'` : name}: {\n      elements: [${list}],\n      types: ['qcow2'],\n      environment: { DIB_RELEASE: 'bookworm' },\n    },\n  },\n});\n`,
+  );
+  const pkgFile = path.join(cwd, 'package.json');
+  const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : { name: path.basename(cwd).toLowerCase().replace(/[^a-z0-9-]/g, '-'), private: true, type: 'module' };
+  const dev: Record<string, string> = { ...(pkg.devDependencies ?? {}) };
+  dev['@dib/cli'] ??= `^${CLI_VERSION}`;
+  dev['@dib/core'] ??= `^${CORE_VERSION}`;
+  if (!v.yaml) dev.typescript ??= '^5.9.0';
+  for (const e of elements) dev[packageNamesFor(e)[0]] ??= e.startsWith('@') || e.startsWith('dib-element-') ? 'latest' : `^${CLI_VERSION}`;
+  pkg.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+  process.stdout.write(`wrote ${path.relative(cwd, file)} and package.json devDependencies.\nnext: npm install && npx dib create --dry-run && npx dib create\n`);
+  return EXIT.ok;
+});

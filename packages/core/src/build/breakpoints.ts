@@ -3,7 +3,9 @@
  * at those points (in the chroot for chroot phases). Without a terminal it is noted
  * in the log and the build goes on.
  */
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
+import { phaseEnvironment } from './hook-runner.js';
 import type { BuildContext } from './context.js';
 
 export const parseBreakpoints = (env: NodeJS.ProcessEnv = process.env): Set<string> =>
@@ -16,11 +18,13 @@ export async function openBreakShell(ctx: BuildContext, point: string, where: 'h
     return;
   }
   process.stderr.write(`\ndib: break at ${point}; ${where === 'chroot' ? 'shell in the image chroot' : `host shell in ${ctx.targetRoot}`}. Exit the shell to continue.\n`);
-  const env = { ...ctx.env, PS1: `dib(${point})# ` };
-  if (where === 'chroot') {
+  // The shell sees what the phase's hooks see (paths inside the chroot for chroot phases).
+  const inChroot = where === 'chroot' && existsSync(`${ctx.targetRoot}/bin/bash`);
+  const env = { ...phaseEnvironment(ctx, inChroot ? 'install' : 'root'), PS1: `dib(${point})# ` };
+  if (inChroot) {
     await ctx.chroot.enter();
-    await execa('chroot', [ctx.targetRoot, '/bin/bash', '-i'], { stdio: 'inherit', env, reject: false });
+    await execa('chroot', [ctx.targetRoot, '/bin/bash', '-i'], { stdio: 'inherit', env, extendEnv: false, reject: false });
   } else {
-    await execa('/bin/bash', ['-i'], { stdio: 'inherit', env, cwd: ctx.targetRoot, reject: false });
+    await execa('/bin/bash', ['-i'], { stdio: 'inherit', env, extendEnv: false, cwd: existsSync(ctx.targetRoot) ? ctx.targetRoot : ctx.buildDir, reject: false });
   }
 }

@@ -96,6 +96,12 @@ export function findLeftovers(dir = stateDir()): LeftoverState[] {
     return [];
   }
   return files
-    .map((f) => ({ file: path.join(dir, f), ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }))
+    .flatMap((f) => {
+      try {
+        return [{ file: path.join(dir, f), ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }];
+      } catch {
+        return []; // being written by a live build, or cut short: nothing reliable to release
+      }
+    })
     .filter((s) => !alive(s.pid));
 }
