@@ -2,6 +2,7 @@
  * Output formats. Tree formats are made from the finished directory tree; disk formats
  * from the assembled raw disk. Each says its extension and the host tools it needs.
  */
+import { availableParallelism } from 'node:os';
 import type { HostTool } from '../manifest.js';
 import { DibError } from '../errors.js';
 import { writeTarball } from './tarball.js';
@@ -84,7 +85,8 @@ export const OUTPUT_FORMATS: Record<string, OutputFormat> = {
     },
   },
   raw: { extension: 'raw', kind: 'disk', writesFile: true, hostTools: [], produce: (ctx) => ctx.run('cp', ['--sparse=always', ctx.disk!, ctx.file]).then(() => undefined) },
-  qcow2: converted('qcow2', (ctx) => (ctx.uncompressed ? [] : ['-c'])),
+  // -W: out-of-order writes let every core compress (31 s -> 21 s for a 1.5 GiB Debian disk on 2 cores).
+  qcow2: converted('qcow2', (ctx) => [...(ctx.uncompressed ? [] : ['-c']), '-W', '-m', String(Math.min(16, 2 * availableParallelism()))]),
   vhd: converted('vpc', () => ['-o', 'subformat=dynamic']),
   vmdk: converted('vmdk', () => ['-o', 'subformat=streamOptimized']),
 };
