@@ -2,13 +2,14 @@
  * Fixture helpers for @dib/core unit tests: temp directories cleaned after each test,
  * fake element packages in a project's node_modules, and catching a DibError.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { DibError } from '@dib/core';
 
 export { writeClassicElement } from '@dib/testing';
+import { writeElementFiles } from '@dib/testing';
 
 /** Returns a function making fresh temp directories; every one is removed after each test. */
 export function useTempDirs(parent: string = os.tmpdir(), prefix = 'dib-test-'): () => string {
@@ -53,12 +54,7 @@ export function writePackageElement(projectDir: string, packageName: string, spe
   writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg, null, 2));
   const source = typeof spec.manifest === 'string' ? spec.manifest : `export default ${JSON.stringify(spec.manifest, null, 2)};\n`;
   writeFileSync(path.join(root, 'index.js'), source);
-  for (const [rel, body] of Object.entries(spec.files ?? {})) {
-    const file = path.join(root, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, body);
-    if (/\.d\//.test(rel) && !rel.startsWith('environment.d/')) chmodSync(file, 0o755);
-  }
+  writeElementFiles(root, spec.files ?? {});
   return root;
 }
 

@@ -38,6 +38,12 @@ const sparseFile = (file: string, size: number) => {
   }
 };
 
+/** Label and UUID arguments; each mkfs spells the flags its own way. */
+const identity = (fs: FilesystemSpec, labelFlag: string, uuidFlag: string, uuid = (u: string) => u): string[] => [
+  ...(fs.label ? [labelFlag, fs.label] : []),
+  ...(fs.uuid ? [uuidFlag, uuid(fs.uuid)] : []),
+];
+
 /** The layout's own options, plus --mkfs-options for the root filesystem (as DIB applies them). */
 const opts = (fs: FilesystemSpec, ctx: MkfsContext) => [...(fs.opts ? fs.opts.split(/\s+/).filter(Boolean) : []), ...(fs.mountPoint === '/' ? ctx.extraOptions : [])];
 
@@ -47,36 +53,27 @@ export async function makeFilesystem(ctx: MkfsContext, fs: FilesystemSpec, sourc
     case 'ext2':
     case 'ext3':
     case 'ext4': {
-      const args = ['-F', '-q', '-t', fs.type, '-E', 'root_owner=0:0'];
-      if (fs.label) args.push('-L', fs.label);
-      if (fs.uuid) args.push('-U', fs.uuid);
+      const args = ['-F', '-q', '-t', fs.type, '-E', 'root_owner=0:0', ...identity(fs, '-L', '-U')];
       if (source) args.push('-d', source);
       await ctx.run('mkfs.ext4', [...args, ...opts(fs, ctx), file]);
       return;
     }
     case 'btrfs': {
-      const args = ['-f', '-q'];
-      if (fs.label) args.push('-L', fs.label);
-      if (fs.uuid) args.push('-U', fs.uuid);
+      const args = ['-f', '-q', ...identity(fs, '-L', '-U')];
       if (source) args.push('--rootdir', source);
       await ctx.run('mkfs.btrfs', [...args, ...opts(fs, ctx), file]);
       return;
     }
     case 'vfat': {
-      const args: string[] = [];
-      if (fs.label) args.push('-n', fs.label.toUpperCase().slice(0, 11));
-      if (fs.uuid) args.push('-i', fs.uuid.replace('-', ''));
-      await ctx.run('mkfs.vfat', [...args, ...opts(fs, ctx), file]);
+      const label = fs.label ? { ...fs, label: fs.label.toUpperCase().slice(0, 11) } : fs;
+      await ctx.run('mkfs.vfat', [...identity(label, '-n', '-i', (u) => u.replace('-', '')), ...opts(fs, ctx), file]);
       if (source && readdirSync(source).length) {
         await ctx.run('mcopy', ['-s', '-p', '-m', '-Q', '-i', file, ...readdirSync(source).map((n) => path.join(source, n)), '::/']);
       }
       return;
     }
     case 'xfs': {
-      const args = ['-f', '-q'];
-      if (fs.label) args.push('-L', fs.label);
-      if (fs.uuid) args.push('-m', `uuid=${fs.uuid}`);
-      await ctx.run('mkfs.xfs', [...args, ...opts(fs, ctx), file]);
+      await ctx.run('mkfs.xfs', ['-f', '-q', ...identity(fs, '-L', '-m', (u) => `uuid=${u}`), ...opts(fs, ctx), file]);
       if (source) {
         const mnt = `${file}.mnt`;
         mkdirSync(mnt, { recursive: true });
@@ -85,10 +82,7 @@ export async function makeFilesystem(ctx: MkfsContext, fs: FilesystemSpec, sourc
       return;
     }
     case 'swap': {
-      const args: string[] = [];
-      if (fs.label) args.push('-L', fs.label);
-      if (fs.uuid) args.push('-U', fs.uuid);
-      await ctx.run('mkswap', [...args, file]);
+      await ctx.run('mkswap', [...identity(fs, '-L', '-U'), file]);
       return;
     }
   }

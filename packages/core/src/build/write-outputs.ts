@@ -31,10 +31,18 @@ export async function writeAtomically(file: string, write: (tmp: string) => Prom
   }
 }
 
-export const digest = (file: string, algorithm: 'sha256' | 'md5') =>
-  new Promise<string>((resolve, reject) => {
-    const hash = createHash(algorithm);
-    createReadStream(file).on('data', (d) => hash.update(d)).on('error', reject).on('end', () => resolve(hash.digest('hex')));
+/** sha256 and md5 of a file in one read (outputs are often gigabytes). */
+export const digests = (file: string) =>
+  new Promise<{ sha256: string; md5: string }>((resolve, reject) => {
+    const sha256 = createHash('sha256');
+    const md5 = createHash('md5');
+    createReadStream(file)
+      .on('data', (d) => {
+        sha256.update(d);
+        md5.update(d);
+      })
+      .on('error', reject)
+      .on('end', () => resolve({ sha256: sha256.digest('hex'), md5: md5.digest('hex') }));
   });
 
 const splitOptions = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : []);
@@ -60,8 +68,7 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
     }
     await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
     if (plan.image.checksum) {
-      for (const algorithm of ['sha256', 'md5'] as const) {
-        const sum = await digest(out.path, algorithm);
+      for (const [algorithm, sum] of Object.entries(await digests(out.path))) {
         await writeAtomically(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
       }
     }

@@ -42,7 +42,7 @@ export class ElementFinder {
   notFound(name: string, neededBy?: string): DibError {
     const tried = [
       ...this.options.elementsPath.map((p) => `directory ${p}/${name}`),
-      ...locateElementPackage(name, []).tried.map((p) => `package ${p}`),
+      ...packageNamesFor(name).map((p) => `package ${p}`),
     ];
     return new DibError(
       'DIB_E_ELEMENT_NOT_FOUND',

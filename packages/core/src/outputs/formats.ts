@@ -2,6 +2,7 @@
  * Output formats. Tree formats are made from the finished directory tree; disk formats
  * from the assembled raw disk. Each says its extension and the host tools it needs.
  */
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { HostTool } from '../manifest.js';
 import { DibError } from '../errors.js';
@@ -79,9 +80,12 @@ export const OUTPUT_FORMATS: Record<string, OutputFormat> = {
     },
     produce: async (ctx) => {
       const file = `${ctx.file}.tar`;
-      await writeTarball({ ...ctx, file }, 'none');
-      await ctx.run('docker', ['import', file, `${ctx.name}:latest`]);
-      await ctx.run('rm', ['-f', file]);
+      try {
+        await writeTarball({ ...ctx, file }, 'none');
+        await ctx.run('docker', ['import', file, `${ctx.name}:latest`]);
+      } finally {
+        rmSync(file, { force: true });
+      }
     },
   },
   raw: { extension: 'raw', kind: 'disk', writesFile: true, hostTools: [], produce: (ctx) => ctx.run('cp', ['--sparse=always', ctx.disk!, ctx.file]).then(() => undefined) },
