@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const NOT_SCRIPTS = ['environment.d', 'binary-deps.d', 'init.d', 'udev.d'];
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspaces = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).workspaces;
 const dirs = workspaces.flatMap((pattern) => {
@@ -36,7 +37,9 @@ for (const dir of dirs) {
     const source = path.join(dir, f);
     const executable = existsSync(source) && (statSync(source).mode & 0o111) !== 0;
     if (executable && (files.get(f).mode & 0o111) === 0) fail(`${f} lost its executable bit in the tarball`);
-    if (/^[^/]+\.d\/[^/]+$/.test(f) && !f.startsWith('environment.d/') && !executable) fail(`${f} is a hook script but not executable`);
+    // Phase directories hold scripts run-parts runs; environment.d is sourced and the
+    // ramdisk directories (binary-deps.d, init.d, udev.d) are data.
+    if (/^[^/]+\.d\/[^/]+$/.test(f) && !NOT_SCRIPTS.some((d) => f.startsWith(`${d}/`)) && !executable) fail(`${f} is a hook script but not executable`);
     if (!f.endsWith('.js')) continue;
     const code = readFileSync(source, 'utf8');
     // Statements at the start of a line, and dynamic imports: text inside strings does not count.

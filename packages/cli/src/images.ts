@@ -20,6 +20,8 @@ export interface ImageOverrides {
   mkfsOptions?: string;
   qemuImgOptions?: string;
   checksum?: boolean;
+  kind?: 'disk' | 'ramdisk';
+  ramdiskElement?: string;
 }
 
 export interface GlobalOverrides {
@@ -30,6 +32,8 @@ export interface GlobalOverrides {
   minTmpfs?: number;
   offline?: boolean;
   logfile?: string;
+  /** Ramdisk builds: --tmpfs / --no-tmpfs (they build on disk otherwise). */
+  ramdiskTmpfs?: boolean;
 }
 
 /** Where first-party elements are found when the user's project does not have them: beside this CLI. */
@@ -102,6 +106,7 @@ export async function selectImages(
       offline: global.offline ?? config.offline,
       tmpfs: global.tmpfs ?? config.tmpfs,
       minTmpfs: global.minTmpfs ?? config.minTmpfs,
+      ramdiskTmpfs: global.ramdiskTmpfs,
       logfile: logfileFor(global.logfile ? path.resolve(cwd, global.logfile) : config.logfile, name, chosen.length),
       callerEnv: process.env,
       argv,

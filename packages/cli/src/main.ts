@@ -6,7 +6,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { getKernelCommand } from './commands/get-kernel.js';
 import { initCommand } from './commands/init.js';
 import { newElementCommand } from './commands/new-element.js';
-import { createCommand } from './commands/create.js';
+import { createCommand, ramdiskCommand } from './commands/create.js';
 import { doctorCommand } from './commands/doctor.js';
 import { elementInfoCommand } from './commands/element-info.js';
 import { EXIT } from './exit.js';
@@ -17,6 +17,7 @@ Usage: dib <command> [options]
 
 Commands:
   create        build images (DIB's disk-image-create); --dry-run prints the plan
+  ramdisk       build a kernel + ramdisk pair (DIB's ramdisk-image-create)
   init          write a starter dib.config.ts and add the element packages to package.json
   new-element   scaffold a third-party element package with a passing test
   element-info  list elements, their dependencies and variables
@@ -26,10 +27,11 @@ Commands:
   get-kernel    extract the kernel and initramfs from an image (disk-image-get-kernel)
 
 Run \`dib <command> --help\` for a command's options.
-Compatible bins: disk-image-create, element-info, disk-image-get-kernel.`;
+Compatible bins: disk-image-create, ramdisk-image-create, element-info, disk-image-get-kernel.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   create: (args) => createCommand(args, ['dib', 'create']),
+  ramdisk: (args) => ramdiskCommand(args, ['dib', 'ramdisk']),
   'element-info': elementInfoCommand,
   doctor: doctorCommand,
   cleanup: cleanupCommand,

@@ -128,6 +128,40 @@ describe('dib create --dry-run', () => {
   });
 });
 
+describe('dib ramdisk / ramdisk-image-create', () => {
+  it('--dry-run adds the ramdisk element and plans OUTPUT.kernel and OUTPUT.initramfs', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['ramdisk', '--dry-run', '-o', 'rd', 'myos']);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Image rd: amd64, output ramdisk \(kernel \+ initramfs\)\n/);
+    expect(r.stdout).toMatch(/\n {2}ramdisk +@dib\/element-ramdisk@\S+ +requested\n/);
+    expect(r.stdout).toMatch(/\n {4}99-ramdisk-create +ramdisk-base \(TypeScript\)\n/);
+    expect(r.stdout).toContain(`kernel (element ramdisk-base): ${path.join(root, 'rd')}.kernel`);
+    expect(r.stdout).toContain(`initramfs (element ramdisk-base): ${path.join(root, 'rd')}.initramfs`);
+  });
+
+  it('the ramdisk-image-create bin is the same command', async () => {
+    const root = fixtureProject();
+    const r = await execa(process.execPath, [path.join(path.dirname(BIN), 'ramdisk-image-create.js'), '--dry-run', '-o', 'rd', 'myos'], { cwd: root, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('output ramdisk (kernel + initramfs)');
+  });
+
+  it('-t is refused: a ramdisk build has its own outputs', async () => {
+    const r = await dib(fixtureProject(), ['ramdisk', '-t', 'qcow2', 'myos']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT');
+    expect(r.stderr).toContain('-t does not apply to dib ramdisk: its outputs are OUTPUT.kernel and OUTPUT.initramfs');
+  });
+
+  it('--ramdisk-element is refused by dib create', async () => {
+    const r = await dib(fixtureProject(), ['create', '--ramdisk-element', 'ramdisk', 'myos']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--ramdisk-element is for dib ramdisk (ramdisk-image-create)');
+  });
+});
+
 describe('dib create: argument errors', () => {
   it('an unknown option exits 2 with DIB_E_ARGUMENT naming it', async () => {
     const root = fixtureProject();

@@ -21,6 +21,8 @@ export const CORE_VARIABLES: Record<string, string> = {
   DIB_INSTALL_PACKAGES: 'extra packages from -p, space separated',
   DIB_MANIFEST_IMAGE_DIR: 'directory in the image where elements write build manifests',
   DIB_ROOT_LABEL: 'root filesystem label',
+  DIB_ELEMENT_OUTPUT_DIR: 'where elements write their declared outputs (a file NAME there becomes OUTPUT.NAME); host phases',
+  DIB_IMAGE_KIND: '"disk" for dib create, "ramdisk" for dib ramdisk / ramdisk-image-create',
   DIB_BLOCK_DEVICE_LABEL: 'disk builds: partition table kind (mbr, gpt, or none for a bare filesystem)',
   DIB_BLOCK_DEVICE_MOUNTS: 'disk builds: space-separated mount points of the layout (e.g. "/ /boot/efi")',
 };

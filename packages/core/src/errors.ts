@@ -30,6 +30,8 @@ export const ERRORS = {
   DIB_E_BLOCK_DEVICE_UNSUPPORTED: { title: 'Block-device feature not supported yet', hint: 'Use a layout without it; see docs/block-device.md for what is supported.' },
   DIB_E_IMAGE_TOO_SMALL: { title: 'The image content does not fit', hint: 'Raise --image-size, or leave it out so dib sizes the image from its content.' },
   DIB_E_BOOT_TEST_FAILED: { title: 'The image did not boot to the expected text', hint: 'Read the serial console log named above.' },
+  DIB_E_OUTPUT_MISSING: { title: 'An element did not write an output it declares', hint: 'Check the element\'s hooks in the build log: the hook that writes the file into $DIB_ELEMENT_OUTPUT_DIR failed to or was skipped.' },
+  DIB_E_RAMDISK_BINARY_MISSING: { title: 'A binary the ramdisk needs is not in the image', hint: 'Install the package that provides it (package-installs or -p), or remove the name from the element\'s binary-deps.d.' },
   DIB_E_ENV_INVALID: { title: 'Invalid environment variable', hint: 'Fix or unset the variable named above.' },
 } as const satisfies Record<string, { title: string; hint: string }>;
 

@@ -10,6 +10,8 @@ export interface HostHookContext {
   readonly targetRoot: string;
   /** The merged hook tree on the host (mounted at /tmp/in_target.d in the chroot). */
   readonly hooksPath: string;
+  /** Where the element writes its declared outputs (NAME becomes OUTPUT.NAME); $DIB_ELEMENT_OUTPUT_DIR. */
+  readonly outputDir: string;
   /** DIB_IMAGE_CACHE. */
   readonly imageCache: string;
   /** True with --offline: use caches, never the network. */

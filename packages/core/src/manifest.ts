@@ -89,6 +89,16 @@ export const DiskHookSchema = z.object({
   run: z.custom<(ctx: DiskHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
 });
 
+/** A file an element writes beside the image (e.g. the kernel of a ramdisk build). */
+export const ElementOutputSchema = z
+  .object({
+    /** Suffix of the output: OUTPUT.NAME. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
+    /** What the file is, shown by the dry-run and element-info. */
+    description: z.string().min(1),
+  })
+  .strict();
+
 const hostPhases = PHASE_NAMES.filter((p) => PHASES[p].where === 'host') as PhaseName[];
 
 export const ManifestSchema = z
@@ -121,6 +131,11 @@ export const ManifestSchema = z
     diskHooks: z.array(DiskHookSchema).default([]),
     /** Element to add when a virtual dependency (e.g. block-device) has no provider in the build. */
     defaultProviders: z.record(elementName, elementName).default({}),
+    /**
+     * Files the element adds beside the image: a hook writes NAME into $DIB_ELEMENT_OUTPUT_DIR
+     * (ctx.outputDir) and the builder moves it to OUTPUT.NAME once the build succeeds.
+     */
+    outputs: z.array(ElementOutputSchema).default([]),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z
       .partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema))
@@ -138,3 +153,4 @@ export type HostTool = z.output<typeof HostToolSchema>;
 export type HostHook = z.output<typeof HostHookSchema>;
 export type EnvVar = z.output<typeof EnvVarSchema>;
 export type DiskHook = z.output<typeof DiskHookSchema>;
+export type ElementOutput = z.output<typeof ElementOutputSchema>;

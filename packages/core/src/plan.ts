@@ -31,6 +31,8 @@ export interface PlanRequest {
   tmpfs: boolean;
   minTmpfs: number;
   logfile?: string;
+  /** Ramdisk builds: build in tmpfs (off unless asked, as ramdisk-image-create). */
+  ramdiskTmpfs?: boolean;
   /** The caller's environment (process.env). */
   callerEnv: NodeJS.ProcessEnv;
   /** The command line, recorded in /etc/dib_arguments. */
@@ -38,8 +40,12 @@ export interface PlanRequest {
 }
 
 export interface PlannedOutput {
+  /** An output format (`-t`), or `element` for a file an element declares. */
   type: string;
   path: string;
+  /** For element outputs: the declaring element and the file's name in DIB_ELEMENT_OUTPUT_DIR. */
+  element?: string;
+  name?: string;
 }
 
 export interface BuildPlan {
@@ -79,15 +85,25 @@ export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE
 
 export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const warnings: string[] = [];
-  const diskTypes = req.image.types.filter((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
+  const ramdisk = req.image.kind === 'ramdisk';
+  // A ramdisk build's product is the ramdisk element's kernel and initramfs, not -t formats.
+  const types = ramdisk ? [] : req.image.types;
+  const diskTypes = types.filter((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
   if (diskTypes.length === 0) {
     for (const [key, flag] of DISK_ONLY_OPTIONS) {
-      if (req.image[key]) warnings.push(`${flag} has no effect on ${req.image.types.join(', ')} output: it applies to disk image formats`);
+      if (req.image[key]) warnings.push(`${flag} has no effect on ${ramdisk ? 'a ramdisk' : `${types.join(', ')} output`}: it applies to disk image formats`);
     }
   }
 
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
-  const elements = await resolveElements(req.image.elements, finder, { addBase: !req.image.skipBase });
+  const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;
+  const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase });
+  if (ramdisk && !elements.some((el) => el.manifest.outputs.some((o) => o.name === 'initramfs'))) {
+    throw new DibError('DIB_E_ARGUMENT', `a ramdisk build needs an element that makes the initramfs; "${req.image.ramdiskElement}" declares no "initramfs" output`, {
+      location: { element: req.image.ramdiskElement },
+      hint: 'Leave --ramdisk-element out (the default, ramdisk, makes one), or name an element built on ramdisk-base.',
+    });
+  }
   warnings.push(...finder.warnings);
   const hooks = buildHookTree(elements);
   warnings.push(...hooks.warnings);
@@ -97,7 +113,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const output = path.resolve(req.image.output);
   const rootLabel = req.image.rootLabel ?? 'cloudimg-rootfs';
   const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel) : undefined;
-  const hostTools = collectHostTools(elements, req.image.types, chosen?.layout);
+  const hostTools = collectHostTools(elements, types, chosen?.layout);
   const hookNames = new Map<string, string>();
   for (const el of elements) {
     for (const hook of el.manifest.diskHooks) {
@@ -114,12 +130,15 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   );
   return {
     name: req.name,
-    image: { ...req.image, output },
+    image: { ...req.image, types, output },
     elements,
     hooks,
     environment: env.values,
     environmentOrigins: env.origins,
-    outputs: req.image.types.map((type) => ({ type, path: OUTPUT_FORMATS[type].writesFile ? `${output}.${OUTPUT_FORMATS[type].extension}` : `docker image ${path.basename(output)}:latest` })),
+    outputs: [
+      ...types.map((type) => ({ type, path: OUTPUT_FORMATS[type].writesFile ? `${output}.${OUTPUT_FORMATS[type].extension}` : `docker image ${path.basename(output)}:latest` })),
+      ...elementOutputs(elements, output),
+    ],
     layout: chosen?.layout,
     layoutSource: chosen?.source,
     diskHooks: chosen ? diskHooks : [],
@@ -127,7 +146,8 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     logfile: req.logfile ?? `${output}.log`,
     imageCache,
     offline: req.offline,
-    tmpfs: req.tmpfs,
+    // As ramdisk-image-create: ramdisk trees are built on disk unless tmpfs is asked for.
+    tmpfs: ramdisk ? (req.ramdiskTmpfs ?? false) : req.tmpfs,
     minTmpfs: req.minTmpfs,
     hostTools,
     warnings,
@@ -135,9 +155,25 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   };
 }
 
+/** Files elements declare; two elements declaring one name would overwrite each other. */
+function elementOutputs(elements: readonly ResolvedElement[], output: string): PlannedOutput[] {
+  const owners = new Map<string, string>();
+  for (const el of elements) {
+    for (const o of el.manifest.outputs) {
+      const prior = owners.get(o.name);
+      if (prior) {
+        throw new DibError('DIB_E_HOOK_COLLISION', `output "${o.name}" is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name } });
+      }
+      owners.set(o.name, el.name);
+    }
+  }
+  return elements.flatMap((el) => el.manifest.outputs.map((o) => ({ type: 'element', path: `${output}.${o.name}`, element: el.name, name: o.name })));
+}
+
 /** Human-readable plan for --dry-run. */
 export function formatPlan(plan: BuildPlan): string {
-  const lines: string[] = [`Image ${plan.name}: ${plan.image.arch}, output ${plan.image.types.join(', ')}`, '', 'Elements (in order):'];
+  const kinds = plan.image.kind === 'ramdisk' ? 'ramdisk (kernel + initramfs)' : plan.image.types.join(', ');
+  const lines: string[] = [`Image ${plan.name}: ${plan.image.arch}, output ${kinds}`, '', 'Elements (in order):'];
   for (const el of plan.elements) lines.push(`  ${el.name.padEnd(20)} ${describeSource(el.source).padEnd(40)} ${el.reasons.join('; ')}`);
   lines.push('', 'Phases:');
   for (const phase of PHASE_NAMES) {
@@ -161,7 +197,7 @@ export function formatPlan(plan: BuildPlan): string {
     for (const h of plan.diskHooks) lines.push(`    disk hook ${h.name} (${h.element})`);
   }
   lines.push('', 'Outputs:');
-  for (const o of plan.outputs) lines.push(`  ${o.type}: ${o.path}`);
+  for (const o of plan.outputs) lines.push(`  ${o.element ? `${o.name} (element ${o.element})` : o.type}: ${o.path}`);
   lines.push(`  manifests: ${plan.manifestDir}/`, `  log: ${plan.logfile}`);
   if (plan.warnings.length) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  ${w}`));
   return lines.join('\n');

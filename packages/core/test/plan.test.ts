@@ -221,4 +221,48 @@ describe('formatPlan', () => {
     const plan = await createPlan(request(root, elementsDir, { types: ['tar'], elements: ['app', 'tshook'] }));
     expect(formatPlan(plan)).toMatch(/\n {4}40-ts +tshook \(TypeScript\)\n/);
   });
+
+  it('a ramdisk build adds the ramdisk element, plans its kernel and initramfs as outputs, and builds on disk', async () => {
+    const { root, elementsDir } = fixtureProject();
+    writePackageElement(root, '@dib/element-ramdisk', {
+      manifest: {
+        name: 'ramdisk',
+        description: 'Test ramdisk',
+        outputs: [
+          { name: 'kernel', description: 'the kernel' },
+          { name: 'initramfs', description: 'the ramdisk' },
+        ],
+      },
+    });
+    const req = request(root, elementsDir, { kind: 'ramdisk', types: ['qcow2'], size: '2G' });
+    const plan = await createPlan({ ...req, tmpfs: true });
+    const out = path.join(root, 'out', 'img');
+    expect(plan.elements.map((e) => e.name)).toContain('ramdisk');
+    expect(plan.outputs).toEqual([
+      { type: 'element', path: `${out}.kernel`, element: 'ramdisk', name: 'kernel' },
+      { type: 'element', path: `${out}.initramfs`, element: 'ramdisk', name: 'initramfs' },
+    ]);
+    expect(plan.layout).toBeUndefined();
+    expect(plan.tmpfs).toBe(false);
+    expect((await createPlan({ ...req, ramdiskTmpfs: true })).tmpfs).toBe(true);
+    expect(plan.warnings).toContain('--image-size has no effect on a ramdisk: it applies to disk image formats');
+    expect(formatPlan(plan)).toContain(`initramfs (element ramdisk): ${out}.initramfs`);
+  });
+
+  it('a ramdisk element that makes no initramfs is refused, naming it', async () => {
+    const { root, elementsDir } = fixtureProject();
+    const err = await dibError(createPlan(request(root, elementsDir, { kind: 'ramdisk', ramdiskElement: 'app' })));
+    expect(err.code).toBe('DIB_E_ARGUMENT');
+    expect(err.message).toContain('"app" declares no "initramfs" output');
+  });
+
+  it('two elements declaring the same output name are refused', async () => {
+    const { root, elementsDir } = fixtureProject();
+    for (const name of ['one', 'two']) {
+      writePackageElement(root, `dib-element-${name}`, { manifest: { name, description: name, outputs: [{ name: 'vmlinuz', description: 'kernel' }] } });
+    }
+    const err = await dibError(createPlan(request(root, elementsDir, { elements: ['app', 'one', 'two'], types: ['tar'] })));
+    expect(err.code).toBe('DIB_E_HOOK_COLLISION');
+    expect(err.message).toBe('output "vmlinuz" is declared by both "one" and "two"');
+  });
 });

@@ -6,4 +6,4 @@ export { runDib, DIB_BIN, type DibRun } from './run-dib.js';
 export { listTar, readTarFile } from './tarball.js';
 export { hostState, leakedSince, type HostState } from './host-state.js';
 export { writeClassicElement, writeElementFiles, type ClassicElementSpec } from './fixtures.js';
-export { bootImage, findOvmf, kvmUsable, LOGIN_PROMPT, type BootOptions, type BootResult } from '@dib/core';
+export { bootImage, findOvmf, kvmUsable, LOGIN_PROMPT, type BootOptions, type BootResult, type BootDisk, type BootStep } from '@dib/core';

@@ -5,13 +5,21 @@ import { command } from '../command.js';
 import { EXIT } from '../exit.js';
 
 export const BOOT_TEST_USAGE = `Usage: dib boot-test IMAGE [--uefi] [--expect TEXT] [--timeout SECONDS]
+       dib boot-test --kernel FILE [--initrd FILE] [--append TEXT] [IMAGE] [--disk FILE]...
 
 Boots IMAGE (qcow2, raw, vmdk, vhd) in QEMU (KVM when available, software emulation
-otherwise), watches the serial console until TEXT appears (default: a login prompt),
-then powers the guest off. Exits 0 when the text appeared, 1 otherwise.
+otherwise), or a kernel and ramdisk directly as PXE would, watches the serial console
+until TEXT appears (default: a login prompt), then powers the guest off. Disks are
+attached in snapshot mode: the files are never changed. Exits 0 when the text
+appeared, 1 otherwise.
 
 Options:
   --uefi              boot with OVMF (UEFI) instead of BIOS
+  --kernel FILE       boot this kernel directly (e.g. OUTPUT.kernel of dib ramdisk)
+  --initrd FILE       with --kernel: the initramfs
+  --append TEXT       with --kernel: the kernel command line (default console=ttyS0)
+  --disk FILE         attach another disk (repeatable)
+  --memory MIB        guest RAM (default 1024; a ramdisk unpacks into it)
   --expect TEXT       text to wait for on the serial console
   --timeout SECONDS   give up after this long (default 300)
   --console FILE      write the whole serial console to FILE
@@ -20,6 +28,11 @@ Options:
 
 const OPTIONS = {
   uefi: { type: 'boolean' },
+  kernel: { type: 'string' },
+  initrd: { type: 'string' },
+  append: { type: 'string' },
+  disk: { type: 'string', multiple: true },
+  memory: { type: 'string' },
   expect: { type: 'string' },
   timeout: { type: 'string' },
   console: { type: 'string' },
@@ -28,20 +41,36 @@ const OPTIONS = {
 
 export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, positionals, json) => {
   const [image] = positionals;
-  if (!image || positionals.length > 1) throw new DibError('DIB_E_ARGUMENT', `name exactly one image\n\n${BOOT_TEST_USAGE}`);
-  if (!existsSync(image)) throw new DibError('DIB_E_ARGUMENT', `${image} does not exist`);
+  if (positionals.length > 1 || (!image && !v.kernel)) throw new DibError('DIB_E_ARGUMENT', `name one image, or a kernel with --kernel\n\n${BOOT_TEST_USAGE}`);
+  if (!v.kernel && (v.initrd || v.append)) throw new DibError('DIB_E_ARGUMENT', '--initrd and --append need --kernel');
+  for (const file of [image, v.kernel, v.initrd, ...(v.disk ?? [])]) {
+    if (file && !existsSync(file)) throw new DibError('DIB_E_ARGUMENT', `${file} does not exist`);
+  }
   const timeout = v.timeout === undefined ? 300 : Number(v.timeout);
   if (!(timeout > 0)) throw new DibError('DIB_E_ARGUMENT', `--timeout takes seconds, got "${v.timeout}"`);
-  const result = await bootImage({ image, uefi: v.uefi, expect: v.expect ?? LOGIN_PROMPT, timeoutMs: timeout * 1000 });
+  const memory = v.memory === undefined ? undefined : Number(v.memory);
+  if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128)) throw new DibError('DIB_E_ARGUMENT', `--memory takes MiB (at least 128), got "${v.memory}"`);
+  const result = await bootImage({
+    image,
+    kernel: v.kernel,
+    initrd: v.initrd,
+    append: v.kernel ? (v.append ?? 'console=ttyS0') : undefined,
+    disks: (v.disk ?? []).map((file) => ({ file })),
+    memoryMiB: memory,
+    uefi: v.uefi,
+    expect: v.expect ?? LOGIN_PROMPT,
+    timeoutMs: timeout * 1000,
+  });
+  const booted = image ?? v.kernel!;
   if (v.console) writeFileSync(v.console, result.console);
   const what = v.expect ? JSON.stringify(v.expect) : 'a login prompt';
   if (json) {
-    process.stdout.write(`${JSON.stringify({ image, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`);
+    process.stdout.write(`${JSON.stringify({ image, kernel: v.kernel, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`);
   } else if (result.matched) {
-    process.stdout.write(`${image}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator})\n`);
+    process.stdout.write(`${booted}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator})\n`);
   }
   if (!result.matched) {
-    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${image} did not reach ${what} within ${timeout}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
+    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${booted} did not reach ${what} within ${timeout}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
   }
   return EXIT.ok;
 });

@@ -1,4 +1,5 @@
 /** `dib create` / `disk-image-create`: plan, then build, each selected image. */
+import { existsSync, statSync } from 'node:fs';
 import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, type BuildEvent, type BuildPlan } from '@dib/core';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
@@ -46,8 +47,27 @@ Environment: DIB_* variables and variables documented by the elements reach the 
 ELEMENTS_PATH adds classic element directories; break=before-PHASE,after-PHASE,after-error
 opens a shell at those points.`;
 
+export const RAMDISK_USAGE = `Usage: dib ramdisk [options] ELEMENT... | IMAGE...
+       ramdisk-image-create [options] ELEMENT...
+
+Build a kernel + ramdisk pair (OUTPUT.kernel, OUTPUT.initramfs) for maintenance work on
+bare metal: deployment, inventory, burn-in. The ramdisk element (--ramdisk-element,
+default ramdisk) is added; elements add to the ramdisk with binary-deps.d, init.d and
+udev.d. Boot with "troubleshoot" on the kernel command line for a shell on the console.
+
+Options: as dib create (see dib create --help), except:
+  -t                      not taken: the outputs are the kernel and the initramfs
+  --ramdisk-element NAME  the element that makes the ramdisk (default ramdisk)
+  --tmpfs                 build in a tmpfs (ramdisk builds use the disk by default)
+  --no-tmpfs              build on disk (the default)
+
+Example:
+  dib ramdisk -o deploy debian-minimal deploy
+  qemu-system-x86_64 -kernel deploy.kernel -initrd deploy.initramfs \\
+    -append "console=ttyS0 dib.deploy.url=http://... dib.deploy.checksum=sha256:..."`;
+
 /** DIB options we know but do not implement yet: refused with a clear message, never ignored. */
-const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'ramdisk-element', 'install-type', 'docker-target'] as const;
+const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'install-type', 'docker-target'] as const;
 
 const OPTIONS = {
   o: { type: 'string' },
@@ -62,6 +82,8 @@ const OPTIONS = {
   'image-extra-size': { type: 'string' },
   'image-cache': { type: 'string' },
   'no-tmpfs': { type: 'boolean' },
+  tmpfs: { type: 'boolean' },
+  'ramdisk-element': { type: 'string' },
   'min-tmpfs': { type: 'string' },
   offline: { type: 'boolean' },
   checksum: { type: 'boolean' },
@@ -79,8 +101,20 @@ const OPTIONS = {
 /** DIB takes --image-size and --image-extra-size in GiB when no unit is given. */
 const dibSize = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? `${v}GiB` : v);
 
-export const createCommand = (args: string[], argv0: readonly string[]) =>
-  command(CREATE_USAGE, OPTIONS, async (v, positionals, json) => {
+export const createCommand = (args: string[], argv0: readonly string[]) => imageCommand('disk', args, argv0);
+export const ramdiskCommand = (args: string[], argv0: readonly string[]) => imageCommand('ramdisk', args, argv0);
+
+const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly string[]) =>
+  command(kind === 'ramdisk' ? RAMDISK_USAGE : CREATE_USAGE, OPTIONS, async (v, positionals, json) => {
+    const onlyFor = (flag: string, given: unknown, other: string) => {
+      if (given !== undefined) throw new DibError('DIB_E_ARGUMENT', `${flag} ${other}`);
+    };
+    if (kind === 'ramdisk') {
+      onlyFor('-t', v.t, 'does not apply to dib ramdisk: its outputs are OUTPUT.kernel and OUTPUT.initramfs');
+    } else {
+      onlyFor('--ramdisk-element', v['ramdisk-element'], 'is for dib ramdisk (ramdisk-image-create)');
+      onlyFor('--tmpfs', v.tmpfs, 'is for dib ramdisk; dib create builds in a tmpfs when there is RAM (--no-tmpfs turns it off)');
+    }
     for (const o of NOT_YET) {
       if ((v as Record<string, unknown>)[o] !== undefined) {
         throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} is a diskimage-builder option that dib does not implement yet`);
@@ -109,12 +143,15 @@ export const createCommand = (args: string[], argv0: readonly string[]) =>
         mkfsOptions: v['mkfs-options'],
         qemuImgOptions: v['qemu-img-options'],
         checksum: v.checksum || undefined,
+        kind: kind === 'ramdisk' ? 'ramdisk' : undefined,
+        ramdiskElement: v['ramdisk-element'],
       },
       {
         config: v.config,
         elementsPath: v['elements-path'],
         imageCache: v['image-cache'],
         tmpfs: v['no-tmpfs'] ? false : undefined,
+        ramdiskTmpfs: v.tmpfs ? true : v['no-tmpfs'] ? false : undefined,
         minTmpfs,
         offline: v.offline || undefined,
         logfile: v.logfile,
@@ -151,7 +188,7 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
     const result = await build(plan, { renderer: chooseRenderer(json), emit, signal: controller.signal });
     if (!json) {
       process.stdout.write(`\nBuilt ${plan.name} in ${(result.durationMs / 1000).toFixed(1)}s:\n`);
-      for (const o of result.outputs) process.stdout.write(`  ${o.path}\n`);
+      for (const o of result.outputs) process.stdout.write(`  ${o.path}${sizeOf(o.path)}\n`);
       process.stdout.write(`  manifests: ${plan.manifestDir}/\n  log: ${result.logfile}\n`);
     }
     return EXIT.ok;
@@ -164,6 +201,8 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
 }
+
+const sizeOf = (file: string) => (existsSync(file) ? ` (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB)` : '');
 
 /** The plan as data for --dry-run --json (functions and schemas left out). */
 export function planJson(plan: BuildPlan) {

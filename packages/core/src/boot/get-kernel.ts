@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { DibError } from '../errors.js';
+import { newestVersion } from './kernels.js';
 
 export interface ExtractedKernel {
   version: string;
@@ -37,8 +38,7 @@ export async function extractKernel(image: string, outPrefix: string): Promise<E
       const device = `${raw}?offset=${offset}`;
       const listing = await debugfs(device, 'ls -p /boot');
       if (listing.exitCode !== 0 || !listing.stdout.includes('vmlinuz-')) continue;
-      const versions = [...listing.stdout.matchAll(/\/vmlinuz-([^/]+)\//g)].map((m) => m[1]).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-      const version = versions.at(-1)!;
+      const version = newestVersion([...listing.stdout.matchAll(/\/vmlinuz-([^/]+)\//g)].map((m) => m[1]))!;
       const kernel = `${outPrefix}.vmlinuz`;
       const initrd = `${outPrefix}.initrd`;
       for (const [from, to] of [[`/boot/vmlinuz-${version}`, kernel], [`/boot/initrd.img-${version}`, initrd]]) {

@@ -9,12 +9,38 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { DibError } from '../errors.js';
 
+/** A disk attached to the guest. */
+export interface BootDisk {
+  file: string;
+  /** Default from the file extension. */
+  format?: string;
+  /** Writes are kept (the default is snapshot=on: the guest never changes the file). */
+  writable?: boolean;
+}
+
+/** One step of a console conversation: wait for a text, then optionally type a line. */
+export interface BootStep {
+  expect: string | RegExp;
+  send?: string;
+}
+
 export interface BootOptions {
-  image: string;
+  /** The boot disk; optional when booting a kernel directly. */
+  image?: string;
+  /** More disks, after the boot disk (vdb, vdc, ... in a Linux guest). */
+  disks?: readonly BootDisk[];
+  /** Direct kernel boot (-kernel/-initrd/-append), as PXE would hand them over. */
+  kernel?: string;
+  initrd?: string;
+  append?: string;
   /** Firmware: BIOS (SeaBIOS) or UEFI (OVMF). */
   uefi?: boolean;
   /** Text (or pattern) on the serial console that means success. Default: a login prompt. */
   expect?: string | RegExp;
+  /** A conversation instead of one expected text: each step waits for its text after the previous one. */
+  steps?: readonly BootStep[];
+  /** After the last step, wait for the guest to power off (it flushes its disks) instead of killing it. */
+  untilExit?: boolean;
   timeoutMs?: number;
   memoryMiB?: number;
   /** qcow2, raw, vmdk, vhd (vpc); default from the file extension. */
@@ -24,9 +50,14 @@ export interface BootOptions {
 }
 
 export interface BootResult {
+  /** Every step matched (and, with untilExit, the guest powered off before the timeout). */
   matched: boolean;
-  /** Milliseconds from start to the expected text (or to the timeout). */
+  /** Milliseconds from start to the last expected text (or to the timeout). */
   elapsedMs: number;
+  /** Milliseconds from start to each matched step. */
+  marks: number[];
+  /** QEMU's exit status when the guest powered off by itself. */
+  exitCode?: number;
   /** Everything the guest printed on the serial console. */
   console: string;
   accelerator: 'kvm' | 'tcg';
@@ -63,10 +94,9 @@ export async function bootImage(options: BootOptions): Promise<BootResult> {
   return attempt(options, 'tcg');
 }
 
-async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promise<BootResult> {
-  const expect = options.expect ?? LOGIN_PROMPT;
-  const matcher = typeof expect === 'string' ? (s: string) => s.includes(expect) : (s: string) => expect.test(s);
-  const timeoutMs = options.timeoutMs ?? 300_000;
+const driveArg = (d: BootDisk) => `file=${d.file},if=virtio,format=${d.format ?? formatOf(d.file)}${d.writable ? '' : ',snapshot=on'}`;
+
+function qemuArgs(options: BootOptions, accelerator: 'kvm' | 'tcg'): string[] {
   const args = [
     '-machine', `q35,accel=${accelerator}`,
     '-cpu', accelerator === 'kvm' ? 'host' : 'max',
@@ -77,9 +107,11 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
     '-serial', 'stdio',
     '-no-reboot',
     '-nic', 'user,model=virtio-net-pci',
-    // snapshot=on: the test never changes the image it boots.
-    '-drive', `file=${options.image},if=virtio,format=${options.format ?? formatOf(options.image)},snapshot=on`,
   ];
+  for (const d of [...(options.image ? [{ file: options.image, format: options.format }] : []), ...(options.disks ?? [])]) args.push('-drive', driveArg(d));
+  if (options.kernel) args.push('-kernel', options.kernel);
+  if (options.initrd) args.push('-initrd', options.initrd);
+  if (options.append) args.push('-append', options.append);
   if (options.uefi) {
     const ovmf = findOvmf();
     if (!ovmf) {
@@ -87,38 +119,58 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
     }
     args.push('-bios', ovmf);
   }
+  return args;
+}
 
+// eslint-disable-next-line no-control-regex
+const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+const matches = (expect: string | RegExp, text: string) => (typeof expect === 'string' ? text.includes(expect) : expect.test(text));
+
+async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promise<BootResult> {
+  const steps: readonly BootStep[] = options.steps ?? [{ expect: options.expect ?? LOGIN_PROMPT }];
+  const timeoutMs = options.timeoutMs ?? 300_000;
   const started = Date.now();
   let output = '';
-  let matched = false;
-  const child = execa('qemu-system-x86_64', args, { reject: false, stdin: 'ignore', buffer: false, stderr: 'pipe' });
+  // Each step only looks at what came after the previous step's match.
+  let from = 0;
+  const marks: number[] = [];
+  const child = execa('qemu-system-x86_64', qemuArgs(options, accelerator), { reject: false, stdin: 'pipe', buffer: false, stderr: 'pipe' });
   let stderr = '';
+  let exited = false;
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     child.stdout?.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
       output += text;
       options.onOutput?.(text);
-      // eslint-disable-next-line no-control-regex
-      if (!matched && matcher(output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) {
-        matched = true;
-        clearTimeout(timer);
-        resolve();
+      while (marks.length < steps.length) {
+        const step = steps[marks.length];
+        const seen = plain(output.slice(from));
+        if (!matches(step.expect, seen)) break;
+        marks.push(Date.now() - started);
+        from = output.length;
+        if (step.send !== undefined) child.stdin?.write(`${step.send}\n`);
       }
+      if (marks.length === steps.length && !options.untilExit) done();
     });
     void child.then(() => {
-      clearTimeout(timer);
-      resolve();
+      exited = true;
+      done();
     });
   });
-  const elapsedMs = Date.now() - started;
+  const elapsedMs = marks.length === steps.length && !options.untilExit ? marks.at(-1)! : Date.now() - started;
   child.kill('SIGKILL'); // power off: nothing in the guest needs a clean shutdown (snapshot=on)
   const result = await child;
+  const matched = marks.length === steps.length && (!options.untilExit || exited);
   if (!matched && !output && accelerator === 'tcg' && result.exitCode) {
     throw new DibError('DIB_E_BOOT_TEST_FAILED', `qemu-system-x86_64 exited with status ${result.exitCode}: ${stderr.trim()}`);
   }
-  return { matched, elapsedMs, console: output, accelerator };
+  return { matched, elapsedMs, marks, exitCode: exited ? result.exitCode : undefined, console: output, accelerator };
 }
 
 /** The last lines of a console, for error messages. */

@@ -3,7 +3,7 @@
  * DIB's order with break points, outputs, and release of everything created, on
  * success, failure and interrupt alike.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fstabText, withIdentities } from '../block-device/fstab.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,6 +113,8 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
   }
   const targetRoot = path.join(buildDir, 'mnt');
   const hooksPath = path.join(buildDir, 'hooks');
+  const elementOutputDir = path.join(buildDir, 'element-outputs');
+  mkdirSync(elementOutputDir);
   writeHookTree(plan.hooks, hooksPath);
   const env: Record<string, string> = {
     ...plan.environment,
@@ -129,6 +131,8 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
     DIB_INSTALL_PACKAGES: plan.image.packages.join(' '),
     DIB_MANIFEST_IMAGE_DIR: MANIFEST_IMAGE_DIR,
     DIB_ROOT_LABEL: plan.image.rootLabel ?? 'cloudimg-rootfs',
+    DIB_ELEMENT_OUTPUT_DIR: elementOutputDir,
+    DIB_IMAGE_KIND: plan.image.kind,
     LANG: 'C.UTF-8',
   };
   const layout = plan.layout ? withIdentities(plan.layout) : undefined;
@@ -145,7 +149,7 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
       .map((m) => ({ source: path.join(plan.imageCache, m.cache.replace(/\$\{(\w+)\}/g, (_, v) => env[v] ?? '')), target: m.target })),
   );
   const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts });
-  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, chroot, env, layout };
+  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, layout };
 }
 
 function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
@@ -228,5 +232,5 @@ function checkRootTree(ctx: BuildContext): void {
 /** Checks outputs that depend on a running service (docker) before anything is created. */
 async function preflightOutputs(plan: BuildPlan): Promise<void> {
   const runner = new CommandRunner(() => {});
-  for (const out of plan.outputs) await OUTPUT_FORMATS[out.type].preflight?.((c, a) => runner.run(c, a));
+  for (const out of plan.outputs) await OUTPUT_FORMATS[out.type]?.preflight?.((c, a) => runner.run(c, a));
 }

@@ -16,6 +16,8 @@ export interface BuildContext {
   readonly buildDir: string;
   readonly targetRoot: string;
   readonly hooksPath: string;
+  /** DIB_ELEMENT_OUTPUT_DIR: elements' declared outputs are written here first. */
+  readonly elementOutputDir: string;
   readonly chroot: ChrootSession;
   /** The plan's layout with a label or UUID for every filesystem (fstab refers to them). */
   readonly layout?: Layout;

@@ -45,6 +45,10 @@ export async function runHook(ctx: BuildContext, phase: PhaseName, hook: HookEnt
   } catch (cause) {
     if (isDibError(cause) && cause.code === 'DIB_E_INTERRUPTED') throw cause;
     if (ctx.runner.isAborted) throw new DibError('DIB_E_INTERRUPTED', `interrupted during ${label}`, { location: { element: hook.element, phase, script: hook.name } });
+    // A TypeScript hook that throws a DibError chose its code; keep it, and say where.
+    if (hook.hostHook && isDibError(cause)) {
+      throw new DibError(cause.code, cause.message, { location: { element: hook.element, phase, script: hook.name, ...cause.location }, hint: cause.hint, cause: cause.cause });
+    }
     const detail =
       cause instanceof CommandError
         ? `${cause.signal ? `killed by ${cause.signal}` : cause.exitCode === undefined ? 'could not start' : `exit status ${cause.exitCode}`}; last lines:\n${cause.tail.map((l) => `  | ${l}`).join('\n')}`
@@ -65,6 +69,7 @@ function hostHookContext(ctx: BuildContext, phase: PhaseName, hook: HookEntry, e
     env,
     targetRoot: ctx.targetRoot,
     hooksPath: ctx.hooksPath,
+    outputDir: ctx.elementOutputDir,
     imageCache: ctx.plan.imageCache,
     offline: ctx.plan.offline,
     arch: ctx.plan.image.arch,

@@ -5,12 +5,13 @@
  * never left half-overwritten; checksums and the manifest directory follow the same rule.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assembleDisk, type AssembledDisk } from '../block-device/assemble.js';
 import { parseSize } from '../block-device/size.js';
 import { DibError, isDibError } from '../errors.js';
 import { OUTPUT_FORMATS, type OutputContext } from '../outputs/formats.js';
+import type { PlannedOutput } from '../plan.js';
 import type { BuildContext } from './context.js';
 import { MANIFEST_IMAGE_DIR } from './image-metadata.js';
 import { mountRegistered } from './mounts.js';
@@ -45,6 +46,17 @@ export const digests = (file: string) =>
       .on('end', () => resolve({ sha256: sha256.digest('hex'), md5: md5.digest('hex') }));
   });
 
+/** rename(2), or copy and remove when the output is on another filesystem than the build. */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    copyFileSync(from, to);
+    rmSync(from);
+  }
+}
+
 const splitOptions = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : []);
 
 export async function writeOutputs(ctx: BuildContext): Promise<void> {
@@ -56,7 +68,16 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
     qemuImgOptions: splitOptions(plan.image.qemuImgOptions),
   };
   let disk: AssembledDisk | undefined;
-  const ordered = [...plan.outputs].sort((a, b) => Number(OUTPUT_FORMATS[a.type].kind === 'disk') - Number(OUTPUT_FORMATS[b.type].kind === 'disk'));
+  const finish = async (out: PlannedOutput) => {
+    if (plan.image.checksum) {
+      for (const [algorithm, sum] of Object.entries(await digests(out.path))) {
+        await writeAtomically(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
+      }
+    }
+    ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(out.path).size });
+  };
+  const formats = plan.outputs.filter((o) => !o.element);
+  const ordered = [...formats].sort((a, b) => Number(OUTPUT_FORMATS[a.type].kind === 'disk') - Number(OUTPUT_FORMATS[b.type].kind === 'disk'));
   for (const out of ordered) {
     const format = OUTPUT_FORMATS[out.type];
     if (format.kind === 'disk' && !disk) disk = await makeDisk(ctx);
@@ -67,12 +88,17 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
       continue;
     }
     await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
-    if (plan.image.checksum) {
-      for (const [algorithm, sum] of Object.entries(await digests(out.path))) {
-        await writeAtomically(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
-      }
+    await finish(out);
+  }
+  for (const out of plan.outputs.filter((o) => o.element)) {
+    const staged = path.join(ctx.elementOutputDir, out.name!);
+    if (!existsSync(staged)) {
+      throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${staged}`, {
+        location: { element: out.element },
+      });
     }
-    ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(out.path).size });
+    await writeAtomically(out.path, async (tmp) => moveFile(staged, tmp));
+    await finish(out);
   }
   await writeAtomically(plan.manifestDir, async (tmp) => {
     cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true });

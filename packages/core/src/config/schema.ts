@@ -12,6 +12,13 @@ const sizeString = z.string().regex(/^\d+(\.\d+)?\s*([KMGT]i?B?)?$/i, 'a size su
 
 export const ImageSchema = z
   .object({
+    /**
+     * `disk`: the -t outputs (disk images, tarballs). `ramdisk`: a kernel and an initramfs
+     * (OUTPUT.kernel, OUTPUT.initramfs) made by the ramdisk element, as ramdisk-image-create.
+     */
+    kind: z.enum(['disk', 'ramdisk']).default('disk'),
+    /** The element that turns the tree into a ramdisk (ramdisk builds; --ramdisk-element). */
+    ramdiskElement: z.string().min(1).default('ramdisk'),
     /** Elements to compose, in the order given. */
     elements: z.array(z.string().min(1)).min(1, 'list at least one element'),
     /** Output path without extension (-o). Relative to the config file's directory. */

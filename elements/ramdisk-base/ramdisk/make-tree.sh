@@ -1,0 +1,74 @@
+#!/bin/bash
+# Runs inside the build chroot: copies into STAGE what the ramdisk needs from the
+# image: the executables named by binary-deps.d with the shared libraries ldd finds
+# for them, busybox applet links, kernel modules (with fresh depmod indexes), firmware,
+# udev rules and a few /etc files. Paths are resolved by the image's own tools.
+# Usage: make-tree.sh STAGE KERNEL_VERSION EXECUTABLE...
+set -eu
+set -o pipefail
+[ "${DIB_DEBUG_TRACE:-0}" -gt 0 ] && set -x
+stage=$1
+kver=$2
+shift 2
+
+# Keep the image's top-level symlinks (merged /usr), so both spellings of a path work.
+mkdir -p "$stage"
+for d in bin sbin lib lib32 lib64 libx32; do
+    if [ -L "/$d" ]; then
+        ln -sfn "$(readlink "/$d")" "$stage/$d"
+        mkdir -p "$stage$(readlink -f "/$d")"
+    fi
+done
+mkdir -p "$stage"/{dev,proc,sys,run,tmp,etc/udev/rules.d,root,mnt,var/log}
+
+# Copies a path to the same place in the stage; a symlink is copied as a link and its
+# target follows. Directories are canonicalised first, since lib may be a link to usr/lib.
+copy_in() {
+    local dir real
+    dir=$(readlink -f "$(dirname "$1")")
+    mkdir -p "$stage$dir"
+    cp -a "$1" "$stage$dir/"
+    real=$(readlink -f "$1")
+    if [ "$real" != "$dir/$(basename "$1")" ]; then copy_in "$real"; fi
+}
+
+for exe in "$@"; do
+    copy_in "$exe"
+    # Static executables make ldd fail; they need nothing more.
+    for lib in $(ldd "$exe" 2>/dev/null | grep -o '/[^ ]*' || true); do
+        [ -e "$stage$(readlink -f "$lib")" ] || copy_in "$lib"
+    done
+done
+
+# busybox supplies every applet the ramdisk does not have a real executable for.
+busybox=$(command -v busybox)
+busybox --list-full | while read -r applet; do
+    if [ ! -e "$stage/$applet" ] && [ ! -L "$stage/$applet" ]; then
+        mkdir -p "$(dirname "$stage/$applet")"
+        ln -s "$busybox" "$stage/$applet"
+    fi
+done
+
+# Kernel modules, less the trees a maintenance ramdisk never loads; depmod rebuilds the
+# indexes (modules.alias lets udev load drivers for the hardware it finds).
+excluded=()
+for path in ${DIB_RAMDISK_MODULES_EXCLUDE:-}; do excluded+=("--exclude=./$path"); done
+mkdir -p "$stage/lib/modules/$kver"
+tar -C "/lib/modules/$kver" "${excluded[@]}" -cf - . | tar -C "$stage/lib/modules/$kver" -xf -
+depmod -b "$stage" "$kver"
+
+if [ -d /lib/firmware ] && [ -n "$(ls -A /lib/firmware)" ]; then
+    mkdir -p "$stage/lib/firmware"
+    cp -a /lib/firmware/. "$stage/lib/firmware/"
+fi
+
+udev_rules=$(readlink -f /lib/udev/rules.d)
+mkdir -p "$stage$udev_rules"
+for rule in ${DIB_RAMDISK_UDEV_RULES:-}; do
+    if [ -e "$udev_rules/$rule.rules" ]; then cp -a "$udev_rules/$rule.rules" "$stage$udev_rules/"; fi
+done
+if [ -e /etc/udev/udev.conf ]; then cp -a /etc/udev/udev.conf "$stage/etc/udev/"; fi
+
+for f in /etc/passwd /etc/group /etc/nsswitch.conf /etc/ssl/certs/ca-certificates.crt; do
+    if [ -e "$f" ]; then copy_in "$f"; fi
+done

@@ -1,0 +1,38 @@
+/**
+ * post-root: every executable a binary-deps.d file names must be in the image, found
+ * the way the ramdisk will need it (PATH inside the chroot, or an absolute path). Runs
+ * before finalise so a missing one fails early, naming the element and the binary.
+ */
+import { DibError, type HostHookContext } from '@dib/core';
+import { binaryDeps, type BinaryDep } from './ramdisk-files.js';
+
+// Prints "path" or "-" for each name, one per line, in order.
+const LOOKUP = `for name; do
+  case $name in
+    /*) if [ -x "$name" ] && [ ! -d "$name" ]; then echo "$name"; else echo -; fi ;;
+    *) command -v -- "$name" || echo - ;;
+  esac
+done`;
+
+/** Resolves each binary inside the image; missing ones fail the build. */
+export async function resolveBinaries(ctx: HostHookContext): Promise<{ dep: BinaryDep; path: string }[]> {
+  const deps = binaryDeps(ctx.elements);
+  if (deps.length === 0) return [];
+  const { stdout } = await ctx.run('chroot', [ctx.targetRoot, '/bin/sh', '-c', LOOKUP, 'lookup', ...deps.map((d) => d.binary)]);
+  const found = stdout.split('\n').slice(0, deps.length);
+  const missing = deps.filter((_, i) => !found[i] || found[i] === '-');
+  if (missing.length) {
+    const first = missing[0];
+    throw new DibError(
+      'DIB_E_RAMDISK_BINARY_MISSING',
+      missing.map((m) => `binary-deps.d/${m.list} of element "${m.element}" names "${m.binary}", which is not ${m.binary.startsWith('/') ? 'an executable file' : 'on the PATH'} in the image`).join('\n'),
+      { location: { element: first.element, phase: ctx.phase, script: `binary-deps.d/${first.list}` } },
+    );
+  }
+  return deps.map((dep, i) => ({ dep, path: found[i] }));
+}
+
+export async function checkBinaries(ctx: HostHookContext): Promise<void> {
+  const resolved = await resolveBinaries(ctx);
+  ctx.log(`ramdisk binaries: ${resolved.map((r) => r.path).join(' ')}`);
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManifestSchema } from '@dib/core';
+import { initScript } from '../src/init-script.js';
+import { binaryDeps, elementFiles } from '../src/ramdisk-files.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Elements as a host hook sees them, each with the given files. */
+function elements(spec: Record<string, Record<string, string>>) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'dib-ramdisk-test-'));
+  dirs.push(root);
+  return Object.entries(spec).map(([name, files]) => {
+    const directory = path.join(root, name);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(directory, file)), { recursive: true });
+      writeFileSync(path.join(directory, file), text);
+    }
+    return { name, directory, manifest: ManifestSchema.parse({ name, description: name }) };
+  });
+}
+
+describe('binary-deps.d', () => {
+  it('takes whitespace-separated names, skips comments, and says which element and file named each', () => {
+    const els = elements({
+      net: { 'binary-deps.d/net': '# tools\ncurl  wget\n\n/lib/udev/ata_id # by path\n' },
+      disk: { 'binary-deps.d/disk-tools': 'sfdisk\n' },
+    });
+    expect(binaryDeps(els)).toEqual([
+      { element: 'disk', list: 'disk-tools', binary: 'sfdisk' },
+      { element: 'net', list: 'net', binary: 'curl' },
+      { element: 'net', list: 'net', binary: 'wget' },
+      { element: 'net', list: 'net', binary: '/lib/udev/ata_id' },
+    ]);
+  });
+});
+
+describe('/init', () => {
+  const fragments = () =>
+    elementFiles(
+      elements({
+        x: { 'init.d/50-late': 'echo late-ran\n', 'init.d/10-first': 'echo first-ran\nexport SHARED=yes\n' },
+        y: { 'init.d/20-second': 'echo "second sees SHARED=$SHARED"\nfalse\necho after-false\n' },
+      }),
+      'init.d',
+    );
+
+  it('holds the fragments of every element in run-parts order, and is valid sh', async () => {
+    const init = initScript(fragments());
+    const at = (s: string) => init.indexOf(s);
+    expect(at("dib_fragment '10-first (element x)'")).toBeLessThan(at("dib_fragment '20-second (element y)'"));
+    expect(at("dib_fragment '20-second (element y)'")).toBeLessThan(at("dib_fragment '50-late (element x)'"));
+    expect((await execa('sh', ['-n'], { input: init, reject: false })).exitCode).toBe(0);
+  });
+
+  it('stops at the first failing command, names its fragment, and opens a shell', async () => {
+    const init = initScript(fragments());
+    // The real head mounts and starts udev; this one records what init does instead.
+    const head = `dib_log() { echo "log: $*"; }
+dib_fail() { echo "FAILED: $*"; exit 1; }
+dib_fragment() { echo "$1" > "$STATE"; echo "run: $1"; }
+dib_shell() { echo "shell: $1"; [ "$1" = "nothing more to run" ] && exit 0; }
+`;
+    const body = init.slice(init.indexOf('dib_fragments() {')).replace(/\/run\/dib-init-fragment/g, '"$STATE"');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dib-init-'));
+    dirs.push(dir);
+    const { stdout } = await execa('sh', ['-c', head + body], { env: { STATE: path.join(dir, 'fragment') } });
+    expect(stdout.split('\n')).toEqual([
+      'run: 10-first (element x)',
+      'first-ran',
+      'run: 20-second (element y)',
+      'second sees SHARED=yes',
+      'shell: init.d/20-second (element y) failed (status 1)',
+      'shell: nothing more to run',
+    ]);
+  });
+});

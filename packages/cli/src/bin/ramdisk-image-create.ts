@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { ramdiskCommand } from '../commands/create.js';
+
+process.exitCode = await ramdiskCommand(process.argv.slice(2), ['ramdisk-image-create']);
