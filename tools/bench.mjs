@@ -4,6 +4,7 @@
 // (second run, same cache). Prints a table; run as root.
 //
 //   node tools/bench.mjs [--elements debian] [--type tar] [--only dib|dib-py] [--out DIR]
+//   node tools/bench.mjs --ramdisk [--elements debian-minimal,ramdisk]   (dib ramdisk vs ramdisk-image-create)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -16,14 +17,25 @@ const { values } = parseArgs({
     type: { type: 'string', default: 'tar' },
     only: { type: 'string' },
     out: { type: 'string', default: '/var/tmp/dib-bench' },
+    ramdisk: { type: 'boolean', default: false },
   },
 });
+if (values.ramdisk && values.elements === 'debian') values.elements = 'debian-minimal,ramdisk';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const elements = values.elements.split(',');
-const tools = {
-  dib: { cmd: process.execPath, args: [path.join(repo, 'packages/cli/dist/bin/dib.js'), 'create'] },
-  'dib-py': { cmd: 'disk-image-create', args: [] },
-};
+const dibBin = path.join(repo, 'packages/cli/dist/bin/dib.js');
+// A ramdisk build's product is OUTPUT.initramfs (and OUTPUT.kernel); -t does not apply.
+const tools = values.ramdisk
+  ? {
+      dib: { cmd: process.execPath, args: [dibBin, 'ramdisk'], py: false },
+      'dib-py': { cmd: 'ramdisk-image-create', args: [], py: true },
+    }
+  : {
+      dib: { cmd: process.execPath, args: [dibBin, 'create'], py: false },
+      'dib-py': { cmd: 'disk-image-create', args: [], py: true },
+    };
+const typeArgs = values.ramdisk ? [] : ['-t', values.type];
+const extension = values.ramdisk ? 'initramfs' : values.type;
 const selected = values.only ? [values.only] : Object.keys(tools);
 
 /** Debian mirrors from the host's apt configuration (no mirror host is written in this repository). */
@@ -49,8 +61,8 @@ const hasCommand = (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 
 const rows = [];
 for (const name of selected) {
   const tool = tools[name];
-  if (name === 'dib-py' && !hasCommand('disk-image-create')) {
-    console.error('disk-image-create not found: apt-get install python3-diskimage-builder');
+  if (tool.py && !hasCommand(tool.cmd)) {
+    console.error(`${tool.cmd} not found: apt-get install python3-diskimage-builder`);
     continue;
   }
   const dir = path.join(values.out, name);
@@ -62,9 +74,9 @@ for (const name of selected) {
     const env = { ...process.env, DIB_IMAGE_CACHE: cache, DIB_RELEASE: 'bookworm', CI: '1', ...(name === 'dib-py' ? dibPyEnv() : {}) };
     const logFd = openSync(`${output}.console.log`, 'w');
     const started = process.hrtime.bigint();
-    const r = spawnSync(tool.cmd, [...tool.args, '-o', output, '-t', values.type, ...elements], { env, stdio: ['ignore', logFd, logFd] });
+    const r = spawnSync(tool.cmd, [...tool.args, '-o', output, ...typeArgs, ...elements], { env, stdio: ['ignore', logFd, logFd] });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const file = `${output}.${values.type}`;
+    const file = `${output}.${extension}`;
     rows.push({
       tool: name,
       pass,
@@ -78,6 +90,6 @@ for (const name of selected) {
 }
 
 const cpu = execFileSync('nproc').toString().trim();
-console.log(`\nimage: ${elements.join(' ')} -t ${values.type}; host: ${cpu} cores`);
+console.log(`\nimage: ${elements.join(' ')} ${values.ramdisk ? '(ramdisk; size is the initramfs)' : `-t ${values.type}`}; host: ${cpu} cores`);
 console.log('tool     pass   seconds  status   size (MiB)');
 for (const r of rows) console.log(`${r.tool.padEnd(8)} ${r.pass.padEnd(6)} ${r.seconds.padStart(7)}  ${r.status.padEnd(8)} ${(r.bytes / 1048576).toFixed(1).padStart(10)}`);

@@ -162,6 +162,28 @@ describe('dib ramdisk / ramdisk-image-create', () => {
   });
 });
 
+describe('dib boot-test: argument errors', () => {
+  it('no image and no --kernel exits 2 with DIB_E_ARGUMENT', async () => {
+    const r = await dib(fixtureProject(), ['boot-test']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('name one image, or a kernel with --kernel');
+  });
+
+  it('--initrd without --kernel is refused', async () => {
+    const root = fixtureProject();
+    writeFileSync(path.join(root, 'x.initramfs'), '');
+    const r = await dib(root, ['boot-test', '--initrd', 'x.initramfs', 'disk.qcow2']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--initrd and --append need --kernel');
+  });
+
+  it('a kernel file that does not exist is named', async () => {
+    const r = await dib(fixtureProject(), ['boot-test', '--kernel', 'nope.kernel']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('nope.kernel does not exist');
+  });
+});
+
 describe('dib create: argument errors', () => {
   it('an unknown option exits 2 with DIB_E_ARGUMENT naming it', async () => {
     const root = fixtureProject();
