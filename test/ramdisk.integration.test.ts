@@ -109,13 +109,29 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
     console.log(`troubleshoot shell after ${seconds(result.marks[0])}, marker after ${seconds(result.marks[2])} (${result.accelerator})`);
   });
 
-  it('a binary-deps.d name the image lacks fails the build, naming the element and the binary', async () => {
-    const output = path.join(OUT, 'missing-binary');
-    const run = await runDib(['ramdisk', '-o', output, 'debian-minimal', 'ramdisk', 'ramdisk-missing-binary'], { env: buildEnv() });
+  // Both fail the build before any output is written, and leave nothing mounted.
+  it.each([
+    {
+      what: 'a binary-deps.d name the image lacks fails the build, naming the element and the binary',
+      element: 'ramdisk-missing-binary',
+      code: 'DIB_E_RAMDISK_BINARY_MISSING',
+      message: 'binary-deps.d/ramdisk-missing-binary of element "ramdisk-missing-binary" names "no-such-tool-dib-test", which is not on the PATH in the image',
+      at: 'at: element ramdisk-missing-binary, phase post-root, script binary-deps.d/ramdisk-missing-binary',
+    },
+    {
+      what: 'an init.d fragment that is not valid sh fails the build, naming it, instead of a ramdisk that panics',
+      element: 'ramdisk-bad-fragment',
+      code: 'DIB_E_HOOK_FAILED',
+      message: 'init.d/30-ramdisk-bad-fragment of element "ramdisk-bad-fragment" is not valid sh for the ramdisk\'s busybox:\n  init.d/30-ramdisk-bad-fragment: line 3: syntax error',
+      at: 'at: element ramdisk-bad-fragment, phase cleanup, script init.d/30-ramdisk-bad-fragment',
+    },
+  ])('$what', async ({ element, code, message, at }) => {
+    const output = path.join(OUT, element);
+    const run = await runDib(['ramdisk', '-o', output, 'debian-minimal', 'ramdisk', element], { env: buildEnv() });
     expect(run.exitCode).not.toBe(0);
-    expect(run.stderr).toContain('DIB_E_RAMDISK_BINARY_MISSING');
-    expect(run.stderr).toContain('binary-deps.d/ramdisk-missing-binary of element "ramdisk-missing-binary" names "no-such-tool-dib-test", which is not on the PATH in the image');
-    expect(run.stderr).toMatch(/at: element ramdisk-missing-binary, phase post-root, script binary-deps.d\/ramdisk-missing-binary/);
+    expect(run.stderr).toContain(`${code}: `);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(at);
     expect(existsSync(`${output}.initramfs`) || existsSync(`${output}.kernel`)).toBe(false);
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
   });

@@ -1,4 +1,4 @@
-# End of /init (ramdisk-base): the fragments ran in a subshell with set -e, so the
+# End of /init (ramdisk-base): the fragments run in a subshell with set -e, so the
 # first failing command stops them and names the fragment.
 ( set -e; dib_fragments )
 dib_status=$?

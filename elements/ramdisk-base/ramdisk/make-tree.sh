@@ -7,6 +7,8 @@
 set -eu
 set -o pipefail
 [ "${DIB_DEBUG_TRACE:-0}" -gt 0 ] && set -x
+# The image's PATH, not the host's: what is found here must be found in the ramdisk.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 stage=$1
 kver=$2
 shift 2
@@ -32,13 +34,33 @@ copy_in() {
     if [ "$real" != "$dir/$(basename "$1")" ]; then copy_in "$real"; fi
 }
 
-for exe in "$@"; do
-    copy_in "$exe"
-    # Static executables make ldd fail; they need nothing more.
-    for lib in $(ldd "$exe" 2>/dev/null | grep -o '/[^ ]*' || true); do
+# Copies an executable or library and the shared libraries ldd lists for it; static
+# executables make ldd fail and need nothing more.
+copy_with_libraries() {
+    local lib
+    copy_in "$1"
+    for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true); do
         [ -e "$stage$(readlink -f "$lib")" ] || copy_in "$lib"
     done
+}
+
+for exe in "$@"; do
+    copy_with_libraries "$exe"
 done
+
+# Libraries programs open at run time (dlopen) are not in ldd's list: udevd loads
+# libkmod that way from systemd 256 on. Named by soname, found with the image's ldconfig.
+for soname in ${DIB_RAMDISK_EXTRA_LIBRARIES:-}; do
+    lib=$(ldconfig -p | awk -v so="$soname" '$1 == so { print $NF; exit }')
+    if [ -n "$lib" ]; then copy_with_libraries "$lib"; fi
+done
+
+# The loader's cache, made for the ramdisk's own set of libraries.
+if [ -e /etc/ld.so.conf ]; then
+    cp -a /etc/ld.so.conf "$stage/etc/"
+    if [ -d /etc/ld.so.conf.d ]; then cp -a /etc/ld.so.conf.d "$stage/etc/"; fi
+fi
+ldconfig -r "$stage"
 
 # busybox supplies every applet the ramdisk does not have a real executable for.
 busybox=$(command -v busybox)

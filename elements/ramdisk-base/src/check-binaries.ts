@@ -6,11 +6,14 @@
 import { DibError, type HostHookContext } from '@dib/core';
 import { binaryDeps, type BinaryDep } from './ramdisk-files.js';
 
-// Prints "path" or "-" for each name, one per line, in order.
-const LOOKUP = `for name; do
+// Prints "path" or "-" for each name, one per line, in order. The ramdisk's PATH, not
+// the host's; a shell builtin has no file to copy, so only a path counts.
+const LOOKUP = `PATH=/usr/sbin:/usr/bin:/sbin:/bin
+for name; do
   case $name in
     /*) if [ -x "$name" ] && [ ! -d "$name" ]; then echo "$name"; else echo -; fi ;;
-    *) command -v -- "$name" || echo - ;;
+    *) found=$(command -v -- "$name" || true)
+       case $found in /*) echo "$found" ;; *) echo - ;; esac ;;
   esac
 done`;
 
@@ -20,7 +23,7 @@ export async function resolveBinaries(ctx: HostHookContext): Promise<{ dep: Bina
   if (deps.length === 0) return [];
   const { stdout } = await ctx.run('chroot', [ctx.targetRoot, '/bin/sh', '-c', LOOKUP, 'lookup', ...deps.map((d) => d.binary)]);
   const found = stdout.split('\n').slice(0, deps.length);
-  const missing = deps.filter((_, i) => !found[i] || found[i] === '-');
+  const missing = deps.filter((_, i) => !found[i]?.startsWith('/'));
   if (missing.length) {
     const first = missing[0];
     throw new DibError(

@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, wr
 import path from 'node:path';
 import { DibError, newestKernel, type HostHookContext } from '@dib/core';
 import { resolveBinaries } from './check-binaries.js';
+import { checkInitSyntax } from './check-init.js';
 import { initScript, RAMDISK_FILES } from './init-script.js';
 import { elementFiles } from './ramdisk-files.js';
 
@@ -23,10 +24,13 @@ const COMPRESSORS = {
 } as const;
 type Compression = keyof typeof COMPRESSORS;
 
-/** zstd when the kernel unpacks it (fast to unpack, small), else gzip, which every kernel does. */
+/**
+ * zstd when the kernel's config says it unpacks it (fast to unpack, small), else gzip,
+ * which every kernel that takes an initramfs does.
+ */
 function chooseCompression(ctx: HostHookContext, kernelConfig: string | undefined): Compression {
   const asked = (ctx.env.DIB_RAMDISK_COMPRESSION ?? 'auto') as Compression | 'auto';
-  const supports = (c: Compression) => !COMPRESSORS[c].config || !kernelConfig || new RegExp(`^${COMPRESSORS[c].config}=y`, 'm').test(kernelConfig);
+  const supports = (c: Compression) => !COMPRESSORS[c].config || c === 'gzip' || (kernelConfig !== undefined && new RegExp(`^${COMPRESSORS[c].config}=y`, 'm').test(kernelConfig));
   if (asked !== 'auto') {
     if (!supports(asked)) ctx.log(`warning: the kernel's config has no ${COMPRESSORS[asked].config}=y; it may not unpack a ${asked} initramfs`);
     return asked;
@@ -49,8 +53,10 @@ export async function createRamdisk(ctx: HostHookContext): Promise<void> {
     await ctx.run('chroot', [ctx.targetRoot, '/bin/bash', '-s', '--', STAGE_IN_IMAGE, kernel.version, ...new Set(binaries.map((b) => b.path))], {
       input: readFileSync(path.join(RAMDISK_FILES, 'make-tree.sh'), 'utf8'),
     });
-    writeFileSync(path.join(stage, 'init'), initScript(elementFiles(ctx.elements, 'init.d')));
+    const fragments = elementFiles(ctx.elements, 'init.d');
+    writeFileSync(path.join(stage, 'init'), initScript(fragments));
     chmodSync(path.join(stage, 'init'), 0o755);
+    await checkInitSyntax(ctx, `${STAGE_IN_IMAGE}/init`, fragments);
     for (const rule of elementFiles(ctx.elements, 'udev.d')) copyFileSync(rule.file, path.join(stage, 'etc/udev/rules.d', rule.name));
 
     const configFile = path.join(ctx.targetRoot, 'boot', `config-${kernel.version}`);

@@ -35,6 +35,10 @@ export default defineElement({
         'kernel/net/wireless',
       ].join(' '),
     },
+    DIB_RAMDISK_EXTRA_LIBRARIES: {
+      description: 'Libraries (sonames) copied into the ramdisk with their dependencies although no executable links them: ones loaded at run time with dlopen',
+      default: 'libkmod.so.2',
+    },
     DIB_RAMDISK_UDEV_RULES: {
       description: "The image's udev rules copied into the ramdisk (names without .rules), space separated; elements add their own with udev.d",
       default: '50-udev-default 60-block 60-persistent-storage 80-drivers',

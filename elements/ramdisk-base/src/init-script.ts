@@ -1,7 +1,8 @@
 /**
  * Writes the ramdisk's /init: ramdisk-base's head, every element's init.d fragment in
- * run-parts order inside one function (so the end part can run them with set -e and
- * name the one that failed), then the end part.
+ * a function of its own (so `return` ends only that fragment), a function calling them
+ * in run-parts order (the end part runs it with set -e and names the one that failed),
+ * then the end part. Fragments share variables: use `local` for scratch ones.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,15 +13,20 @@ export const RAMDISK_FILES = path.resolve(path.dirname(fileURLToPath(import.meta
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The function name a fragment's text is wrapped in. */
+export const fragmentFunction = (index: number) => `dib_init_d_${index + 1}`;
+
+/** A fragment as a function; `:` keeps an empty fragment a valid body. */
+export const wrapFragment = (f: ElementFile, index: number) => `${fragmentFunction(index)}() {\n:\n${readFileSync(f.file, 'utf8').trimEnd()}\n}\n`;
+
 export function initScript(fragments: readonly ElementFile[]): string {
-  const body = fragments.map((f) => `dib_fragment ${quote(`${f.name} (element ${f.element})`)}\n${readFileSync(f.file, 'utf8').trimEnd()}\n`);
   return [
     readFileSync(path.join(RAMDISK_FILES, 'init-head.sh'), 'utf8').trimEnd(),
     '',
+    ...fragments.map(wrapFragment),
     'dib_fragments() {',
-    // A function body may not be empty.
     ':',
-    ...body,
+    ...fragments.map((f, i) => `dib_fragment ${quote(`${f.name} (element ${f.element})`)}\n${fragmentFunction(i)}`),
     '}',
     '',
     readFileSync(path.join(RAMDISK_FILES, 'init-tail.sh'), 'utf8'),

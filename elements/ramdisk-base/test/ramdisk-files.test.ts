@@ -43,7 +43,7 @@ describe('/init', () => {
   const fragments = () =>
     elementFiles(
       elements({
-        x: { 'init.d/50-late': 'echo late-ran\n', 'init.d/10-first': 'echo first-ran\nexport SHARED=yes\n' },
+        x: { 'init.d/50-late': 'echo late-ran\n', 'init.d/10-first': 'echo first-ran\nexport SHARED=yes\n[ -n "$SKIP_REST" ] || return 0\necho not-reached\n' },
         y: { 'init.d/20-second': 'echo "second sees SHARED=$SHARED"\nfalse\necho after-false\n' },
       }),
       'init.d',
@@ -57,7 +57,7 @@ describe('/init', () => {
     expect((await execa('sh', ['-n'], { input: init, reject: false })).exitCode).toBe(0);
   });
 
-  it('stops at the first failing command, names its fragment, and opens a shell', async () => {
+  it('return ends only its own fragment; the first failing command stops them all, names its fragment, and opens a shell', async () => {
     const init = initScript(fragments());
     // The real head mounts and starts udev; this one records what init does instead.
     const head = `dib_log() { echo "log: $*"; }
@@ -65,7 +65,7 @@ dib_fail() { echo "FAILED: $*"; exit 1; }
 dib_fragment() { echo "$1" > "$STATE"; echo "run: $1"; }
 dib_shell() { echo "shell: $1"; [ "$1" = "nothing more to run" ] && exit 0; }
 `;
-    const body = init.slice(init.indexOf('dib_fragments() {')).replace(/\/run\/dib-init-fragment/g, '"$STATE"');
+    const body = init.slice(init.indexOf('dib_init_d_1() {')).replace(/\/run\/dib-init-fragment/g, '"$STATE"');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dib-init-'));
     dirs.push(dir);
     const { stdout } = await execa('sh', ['-c', head + body], { env: { STATE: path.join(dir, 'fragment') } });

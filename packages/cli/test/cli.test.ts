@@ -152,13 +152,13 @@ describe('dib ramdisk / ramdisk-image-create', () => {
     const r = await dib(fixtureProject(), ['ramdisk', '-t', 'qcow2', 'myos']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('DIB_E_ARGUMENT');
-    expect(r.stderr).toContain('-t does not apply to dib ramdisk: its outputs are OUTPUT.kernel and OUTPUT.initramfs');
+    expect(r.stderr).toContain('-t does not apply to a ramdisk (image): its outputs are OUTPUT.kernel and OUTPUT.initramfs');
   });
 
   it('--ramdisk-element is refused by dib create', async () => {
     const r = await dib(fixtureProject(), ['create', '--ramdisk-element', 'ramdisk', 'myos']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('--ramdisk-element is for dib ramdisk (ramdisk-image-create)');
+    expect(r.stderr).toContain('--ramdisk-element is for ramdisks (dib ramdisk, ramdisk-image-create); image is a disk image');
   });
 });
 

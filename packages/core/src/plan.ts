@@ -155,11 +155,20 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   };
 }
 
-/** Files elements declare; two elements declaring one name would overwrite each other. */
+/**
+ * Files elements declare. A name must not be another output's: another element's, a
+ * format's extension, a checksum, the log or the manifest directory.
+ */
 function elementOutputs(elements: readonly ResolvedElement[], output: string): PlannedOutput[] {
+  const reserved = new Set(['log', 'd', ...Object.values(OUTPUT_FORMATS).map((f) => f.extension)]);
   const owners = new Map<string, string>();
   for (const el of elements) {
     for (const o of el.manifest.outputs) {
+      if (reserved.has(o.name) || /\.(sha256|md5)$/.test(o.name)) {
+        throw new DibError('DIB_E_MANIFEST_INVALID', `element "${el.name}" declares the output "${o.name}", a name dib itself writes (formats, checksums, the log, the manifest directory)`, {
+          location: { element: el.name, key: 'outputs' },
+        });
+      }
       const prior = owners.get(o.name);
       if (prior) {
         throw new DibError('DIB_E_HOOK_COLLISION', `output "${o.name}" is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name } });

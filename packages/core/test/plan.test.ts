@@ -265,4 +265,15 @@ describe('formatPlan', () => {
     expect(err.code).toBe('DIB_E_HOOK_COLLISION');
     expect(err.message).toBe('output "vmlinuz" is declared by both "one" and "two"');
   });
+
+  it('an element output named like a file dib writes itself (a format, a checksum, the log) is refused', async () => {
+    const { root, elementsDir } = fixtureProject();
+    // One package per name: an imported manifest is cached by its path.
+    for (const [i, name] of ['qcow2', 'log', 'kernel.sha256'].entries()) {
+      writePackageElement(root, `dib-element-greedy${i}`, { manifest: { name: `greedy${i}`, description: 'greedy', outputs: [{ name, description: 'x' }] } });
+      const err = await dibError(createPlan(request(root, elementsDir, { elements: ['app', `greedy${i}`], types: ['tar'] })));
+      expect(err.code).toBe('DIB_E_MANIFEST_INVALID');
+      expect(err.message).toContain(`declares the output "${name}", a name dib itself writes`);
+    }
+  });
 });

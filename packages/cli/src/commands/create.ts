@@ -106,15 +106,6 @@ export const ramdiskCommand = (args: string[], argv0: readonly string[]) => imag
 
 const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly string[]) =>
   command(kind === 'ramdisk' ? RAMDISK_USAGE : CREATE_USAGE, OPTIONS, async (v, positionals, json) => {
-    const onlyFor = (flag: string, given: unknown, other: string) => {
-      if (given !== undefined) throw new DibError('DIB_E_ARGUMENT', `${flag} ${other}`);
-    };
-    if (kind === 'ramdisk') {
-      onlyFor('-t', v.t, 'does not apply to dib ramdisk: its outputs are OUTPUT.kernel and OUTPUT.initramfs');
-    } else {
-      onlyFor('--ramdisk-element', v['ramdisk-element'], 'is for dib ramdisk (ramdisk-image-create)');
-      onlyFor('--tmpfs', v.tmpfs, 'is for dib ramdisk; dib create builds in a tmpfs when there is RAM (--no-tmpfs turns it off)');
-    }
     for (const o of NOT_YET) {
       if ((v as Record<string, unknown>)[o] !== undefined) {
         throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} is a diskimage-builder option that dib does not implement yet`);
@@ -158,6 +149,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
       },
       [...argv0, ...args],
     );
+    for (const req of requests) checkFlagsForKind(req.name, req.image.kind, v);
     const plans: BuildPlan[] = [];
     for (const req of requests) plans.push(await createPlan(req));
     if (v['dry-run']) {
@@ -170,6 +162,19 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
     }
     return EXIT.ok;
   })(args);
+
+/** Flags that only one kind of image takes; the kind is known once the image is chosen (a config image can be a ramdisk). */
+function checkFlagsForKind(image: string, kind: 'disk' | 'ramdisk', v: { t?: unknown; tmpfs?: unknown; 'ramdisk-element'?: unknown }): void {
+  const refuse = (flag: string, given: unknown, why: string) => {
+    if (given !== undefined) throw new DibError('DIB_E_ARGUMENT', `${flag} ${why}`);
+  };
+  if (kind === 'ramdisk') {
+    refuse('-t', v.t, `does not apply to a ramdisk (${image}): its outputs are OUTPUT.kernel and OUTPUT.initramfs`);
+  } else {
+    refuse('--ramdisk-element', v['ramdisk-element'], `is for ramdisks (dib ramdisk, ramdisk-image-create); ${image} is a disk image`);
+    refuse('--tmpfs', v.tmpfs, `is for ramdisks; disk images (${image}) build in a tmpfs when there is RAM (--no-tmpfs turns it off)`);
+  }
+}
 
 async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
   const controller = new AbortController();

@@ -18,7 +18,11 @@ export interface BootDisk {
   writable?: boolean;
 }
 
-/** One step of a console conversation: wait for a text, then optionally type a line. */
+/**
+ * One step of a console conversation: wait for a text, then optionally type a line.
+ * The guest echoes what is typed, so the next step's text should not appear in `send`
+ * itself (type `echo $((6*7))` and expect `42`, not `echo ok` and `ok`).
+ */
 export interface BootStep {
   expect: string | RegExp;
   send?: string;
@@ -52,7 +56,7 @@ export interface BootOptions {
 export interface BootResult {
   /** Every step matched (and, with untilExit, the guest powered off before the timeout). */
   matched: boolean;
-  /** Milliseconds from start to the last expected text (or to the timeout). */
+  /** Milliseconds from start to the last expected text; with untilExit, to power-off (or the timeout). */
   elapsedMs: number;
   /** Milliseconds from start to each matched step. */
   marks: number[];
@@ -124,14 +128,23 @@ function qemuArgs(options: BootOptions, accelerator: 'kvm' | 'tcg'): string[] {
 
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-const matches = (expect: string | RegExp, text: string) => (typeof expect === 'string' ? text.includes(expect) : expect.test(text));
+/** Where the expected text ends in `text`, or -1. search() ignores a RegExp's g/y state. */
+function matchEnd(expect: string | RegExp, text: string): number {
+  if (typeof expect === 'string') {
+    const at = text.indexOf(expect);
+    return at < 0 ? -1 : at + expect.length;
+  }
+  const m = new RegExp(expect.source, expect.flags.replace(/[gy]/g, '')).exec(text);
+  return m ? m.index + m[0].length : -1;
+}
 
 async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promise<BootResult> {
   const steps: readonly BootStep[] = options.steps ?? [{ expect: options.expect ?? LOGIN_PROMPT }];
   const timeoutMs = options.timeoutMs ?? 300_000;
   const started = Date.now();
   let output = '';
-  // Each step only looks at what came after the previous step's match.
+  // The console without escape sequences; each step looks only after the previous match.
+  let seen = '';
   let from = 0;
   const marks: number[] = [];
   const child = execa('qemu-system-x86_64', qemuArgs(options, accelerator), { reject: false, stdin: 'pipe', buffer: false, stderr: 'pipe' });
@@ -147,13 +160,14 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
     child.stdout?.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
       output += text;
+      seen += plain(text);
       options.onOutput?.(text);
       while (marks.length < steps.length) {
         const step = steps[marks.length];
-        const seen = plain(output.slice(from));
-        if (!matches(step.expect, seen)) break;
+        const end = matchEnd(step.expect, seen.slice(from));
+        if (end < 0) break;
         marks.push(Date.now() - started);
-        from = output.length;
+        from += end;
         if (step.send !== undefined) child.stdin?.write(`${step.send}\n`);
       }
       if (marks.length === steps.length && !options.untilExit) done();

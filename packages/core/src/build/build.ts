@@ -109,7 +109,7 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
     log.line(`building in tmpfs (${ram.toFixed(1)} GiB RAM >= --min-tmpfs ${plan.minTmpfs})`);
     await mountRegistered(runner, resources, ['-t', 'tmpfs', '-o', 'mode=0755', 'dib-tmpfs'], buildDir);
   } else {
-    log.line(`building on disk in ${buildDir} (${plan.tmpfs ? `${ram.toFixed(1)} GiB RAM < --min-tmpfs ${plan.minTmpfs}` : '--no-tmpfs'})`);
+    log.line(`building on disk in ${buildDir} (${plan.tmpfs ? `${ram.toFixed(1)} GiB RAM < --min-tmpfs ${plan.minTmpfs}` : plan.image.kind === 'ramdisk' ? 'ramdisk builds use the disk unless --tmpfs' : '--no-tmpfs'})`);
   }
   const targetRoot = path.join(buildDir, 'mnt');
   const hooksPath = path.join(buildDir, 'hooks');

@@ -46,6 +46,8 @@ export const digests = (file: string) =>
       .on('end', () => resolve({ sha256: sha256.digest('hex'), md5: md5.digest('hex') }));
   });
 
+const stagedPath = (ctx: BuildContext, out: PlannedOutput) => path.join(ctx.elementOutputDir, out.name!);
+
 /** rename(2), or copy and remove when the output is on another filesystem than the build. */
 function moveFile(from: string, to: string): void {
   try {
@@ -67,6 +69,15 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
     uncompressed: plan.image.uncompressed,
     qemuImgOptions: splitOptions(plan.image.qemuImgOptions),
   };
+  // All or nothing: a missing element output fails the build before any output is replaced.
+  const elementOutputs = plan.outputs.filter((o) => o.element);
+  for (const out of elementOutputs) {
+    if (!existsSync(stagedPath(ctx, out))) {
+      throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${stagedPath(ctx, out)}`, {
+        location: { element: out.element },
+      });
+    }
+  }
   let disk: AssembledDisk | undefined;
   const finish = async (out: PlannedOutput) => {
     if (plan.image.checksum) {
@@ -90,14 +101,8 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
     await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
     await finish(out);
   }
-  for (const out of plan.outputs.filter((o) => o.element)) {
-    const staged = path.join(ctx.elementOutputDir, out.name!);
-    if (!existsSync(staged)) {
-      throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${staged}`, {
-        location: { element: out.element },
-      });
-    }
-    await writeAtomically(out.path, async (tmp) => moveFile(staged, tmp));
+  for (const out of elementOutputs) {
+    await writeAtomically(out.path, async (tmp) => moveFile(stagedPath(ctx, out), tmp));
     await finish(out);
   }
   await writeAtomically(plan.manifestDir, async (tmp) => {
