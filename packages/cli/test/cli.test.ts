@@ -141,6 +141,13 @@ describe('dib ramdisk / ramdisk-image-create', () => {
     expect(r.stdout).toContain(`initramfs (element ramdisk-base): ${path.join(root, 'rd')}.initramfs`);
   });
 
+  it('element-info shows the files an element writes beside the image', async () => {
+    const r = await dib(fixtureProject(), ['element-info', 'baremetal']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ writes OUTPUT\.vmlinuz: /);
+    expect(r.stdout).toMatch(/ writes OUTPUT\.initrd: /);
+  });
+
   it('the ramdisk-image-create bin is the same command', async () => {
     const root = fixtureProject();
     const r = await execa(process.execPath, [path.join(path.dirname(BIN), 'ramdisk-image-create.js'), '--dry-run', '-o', 'rd', 'myos'], { cwd: root, reject: false });
@@ -313,6 +320,7 @@ describe('dib element-info', () => {
         description: 'A fixture operating system',
         dependencies: [],
         provides: ['operating-system'],
+        outputs: [],
       },
     ]);
   });

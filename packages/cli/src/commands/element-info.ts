@@ -52,6 +52,8 @@ interface Row {
   description: string;
   dependencies: string[];
   provides: string[];
+  /** Files the element writes beside the image (OUTPUT.NAME). */
+  outputs: { name: string; description: string }[];
   expandedDependencies?: string[];
   env?: Record<string, { description: string; default?: string }>;
 }
@@ -64,6 +66,7 @@ function describe(el: LoadedElement, deps: string[] | undefined, withEnv: boolea
     description: el.manifest.description,
     dependencies: el.manifest.dependencies,
     provides: el.manifest.provides,
+    outputs: el.manifest.outputs,
     expandedDependencies: deps,
     env: withEnv ? Object.fromEntries(Object.entries(el.manifest.env).map(([k, e]) => [k, { description: e.description, default: e.default }])) : undefined,
   };
@@ -73,6 +76,7 @@ function formatRow(r: Row): string {
   const lines = [`${r.name.padEnd(20)} ${(r.version ?? 'dir').padEnd(8)} ${r.description}`, `${''.padEnd(20)} from ${r.source}`];
   if (r.dependencies.length) lines.push(`${''.padEnd(20)} depends on: ${r.dependencies.join(', ')}`);
   if (r.provides.length) lines.push(`${''.padEnd(20)} provides: ${r.provides.join(', ')}`);
+  for (const o of r.outputs) lines.push(`${''.padEnd(20)} writes OUTPUT.${o.name}: ${o.description}`);
   if (r.expandedDependencies) lines.push(`${''.padEnd(20)} all dependencies: ${r.expandedDependencies.join(' ') || '(none)'}`);
   if (r.env) {
     const entries = Object.entries(r.env);
