@@ -2,8 +2,9 @@
  * A real Debian build to tar, as a user runs it: the debian element, an extra package
  * with -p, and a classic element from ELEMENTS_PATH whose install.d runs in the chroot.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type
 import { buildEnv, isRoot, OUT } from './helpers.js';
 
 const output = path.join(OUT, 'debian');
+const CACHE_WAIT = 'install-packages: waiting for another build to finish with the package cache';
 
 describe.runIf(isRoot)('debian build to tar', () => {
   let run: DibRun;
@@ -19,12 +21,27 @@ describe.runIf(isRoot)('debian build to tar', () => {
 
   beforeAll(async () => {
     before = await hostState();
-    run = await runDib(['create', '-o', output, '-t', 'tar,squashfs', '--checksum', '-p', 'htop', 'debian', 'hello-dir'], { env: buildEnv() });
+    // Another build holds the shared .deb cache for the first seconds: this one must wait, not fail.
+    const cache = path.join(process.env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache/image-create'), 'apt/debian-bookworm-amd64');
+    mkdirSync(cache, { recursive: true });
+    // It holds the lock until its stdin closes.
+    const otherBuild = execa('flock', [path.join(cache, '.dib-apt-lock'), 'cat'], { stdin: 'pipe', stdout: 'ignore', reject: false });
+    rmSync(`${output}.log`, { force: true });
+    const building = runDib(['create', '-o', output, '-t', 'tar,squashfs', '--checksum', '-p', 'htop', 'debian', 'hello-dir'], { env: buildEnv() });
+    // The other build finishes once this one says it is waiting (or after ten minutes).
+    for (let i = 0; i < 600 && !(existsSync(`${output}.log`) && readFileSync(`${output}.log`, 'utf8').includes(CACHE_WAIT)); i++) await delay(1000);
+    otherBuild.stdin?.end();
+    await otherBuild;
+    run = await building;
     if (run.exitCode === 0) entries = await listTar(`${output}.tar`);
   });
 
   it('succeeds', () => {
     expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
+  });
+
+  it('waits for another build using the shared package cache instead of failing on apt\'s lock', () => {
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain(CACHE_WAIT);
   });
 
   it('holds a Debian 12 os-release', async () => {
