@@ -62,15 +62,16 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
     timeoutMs: timeout * 1000,
   });
   const booted = image ?? v.kernel!;
+  const how = v.kernel ? 'direct kernel boot' : v.uefi ? 'UEFI' : 'BIOS';
   if (v.console) writeFileSync(v.console, result.console);
   const what = v.expect ? JSON.stringify(v.expect) : 'a login prompt';
   if (json) {
     process.stdout.write(`${JSON.stringify({ image, kernel: v.kernel, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`);
   } else if (result.matched) {
-    process.stdout.write(`${booted}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator})\n`);
+    process.stdout.write(`${booted}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${how}, ${result.accelerator})\n`);
   }
   if (!result.matched) {
-    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${booted} did not reach ${what} within ${timeout}s (${v.uefi ? 'UEFI' : 'BIOS'}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
+    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${booted} did not reach ${what} within ${timeout}s (${how}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
   }
   return EXIT.ok;
 });
