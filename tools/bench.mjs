@@ -5,6 +5,9 @@
 //
 //   node tools/bench.mjs [--elements debian] [--type tar] [--only dib|dib-py] [--out DIR]
 //   node tools/bench.mjs --ramdisk [--elements debian-minimal,ramdisk]   (dib ramdisk vs ramdisk-image-create)
+// diskimage-builder 3.13 as packaged in Debian 12 fails its ramdisk step in the chroot
+// ("_BASE_ELEMENT_DIR: unbound variable", post-install.d/99-build-ramdisk); the table then
+// shows how long it took to get there, with its exit status.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, openSync } from 'node:fs';
 import path from 'node:path';
