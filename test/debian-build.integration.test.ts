@@ -8,11 +8,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultImageCache } from '@dib/core';
 import { hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, OUT } from './helpers.js';
 
 const output = path.join(OUT, 'debian');
-const CACHE_WAIT = 'install-packages: waiting for another build to finish with the package cache';
+const CACHE_WAIT = 'install-packages: waiting for another build to finish with the package cache (lock ';
 
 describe.runIf(isRoot)('debian build to tar', () => {
   let run: DibRun;
@@ -22,7 +23,7 @@ describe.runIf(isRoot)('debian build to tar', () => {
   beforeAll(async () => {
     before = await hostState();
     // Another build holds the shared .deb cache for the first seconds: this one must wait, not fail.
-    const cache = path.join(process.env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache/image-create'), 'apt/debian-bookworm-amd64');
+    const cache = path.join(defaultImageCache(process.env), 'apt/debian-bookworm-amd64');
     mkdirSync(cache, { recursive: true });
     // It holds the lock until its stdin closes.
     const otherBuild = execa('flock', [path.join(cache, '.dib-apt-lock'), 'cat'], { stdin: 'pipe', stdout: 'ignore', reject: false });

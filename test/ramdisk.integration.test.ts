@@ -34,15 +34,9 @@ async function unwritten(disk: BootDisk): Promise<boolean> {
   return map.every((extent) => !extent.data);
 }
 
-async function initramfsEntries(file: string): Promise<string[]> {
-  const { stdout } = await execa('sh', ['-c', 'zstd -dc "$1" | cpio --list --quiet', 'list', file]);
-  return stdout.split('\n');
-}
-
-async function initramfsFile(file: string, member: string): Promise<string> {
-  const { stdout } = await execa('sh', ['-c', 'zstd -dc "$1" | cpio --extract --to-stdout --quiet "$2"', 'extract', file, member]);
-  return stdout;
-}
+/** Runs cpio with ARGS on the unpacked zstd initramfs; its stdout. */
+const cpioOf = async (file: string, ...args: string[]) =>
+  (await execa('sh', ['-c', 'file=$1; shift; zstd -dc "$file" | cpio --quiet "$@"', 'cpio', file, ...args])).stdout;
 
 describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
   let before: HostState;
@@ -71,7 +65,7 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
   });
 
   it('holds binary-deps.d executables with their libraries, modules with indexes, and udev.d rules', async () => {
-    const entries = await initramfsEntries(`${RAMDISK}.initramfs`);
+    const entries = (await cpioOf(`${RAMDISK}.initramfs`, '--list')).split('\n');
     for (const member of ['init', 'usr/bin/busybox', 'usr/bin/sh', 'usr/bin/udevadm', 'usr/bin/curl', 'usr/bin/qemu-img', 'usr/bin/lsblk', 'etc/udev/rules.d/90-ramdisk-marker.rules']) {
       expect(entries, member).toContain(member);
     }
@@ -83,7 +77,7 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
   });
 
   it('/init runs the init.d fragments in run-parts order, and is valid sh', async () => {
-    const init = await initramfsFile(`${RAMDISK}.initramfs`, 'init');
+    const init = await cpioOf(`${RAMDISK}.initramfs`, '--extract', '--to-stdout', 'init');
     const order = ['10-ramdisk-network', '20-ramdisk-marker', '50-deploy'].map((f) => init.indexOf(`dib_fragment '${f} (element `));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

@@ -28,15 +28,10 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const elements = values.elements.split(',');
 const dibBin = path.join(repo, 'packages/cli/dist/bin/dib.js');
 // A ramdisk build's product is OUTPUT.initramfs (and OUTPUT.kernel); -t does not apply.
-const tools = values.ramdisk
-  ? {
-      dib: { cmd: process.execPath, args: [dibBin, 'ramdisk'], py: false },
-      'dib-py': { cmd: 'ramdisk-image-create', args: [], py: true },
-    }
-  : {
-      dib: { cmd: process.execPath, args: [dibBin, 'create'], py: false },
-      'dib-py': { cmd: 'disk-image-create', args: [], py: true },
-    };
+const tools = {
+  dib: { cmd: process.execPath, args: [dibBin, values.ramdisk ? 'ramdisk' : 'create'] },
+  'dib-py': { cmd: values.ramdisk ? 'ramdisk-image-create' : 'disk-image-create', args: [] },
+};
 const typeArgs = values.ramdisk ? [] : ['-t', values.type];
 const extension = values.ramdisk ? 'initramfs' : values.type;
 const selected = values.only ? [values.only] : Object.keys(tools);
@@ -64,7 +59,7 @@ const hasCommand = (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 
 const rows = [];
 for (const name of selected) {
   const tool = tools[name];
-  if (tool.py && !hasCommand(tool.cmd)) {
+  if (name === 'dib-py' && !hasCommand(tool.cmd)) {
     console.error(`${tool.cmd} not found: apt-get install python3-diskimage-builder`);
     continue;
   }

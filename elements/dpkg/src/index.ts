@@ -1,4 +1,5 @@
 import { defineElement } from '@dib/core/define';
+import { z } from 'zod';
 
 export default defineElement({
   name: 'dpkg',
@@ -6,6 +7,11 @@ export default defineElement({
   dependencies: ['package-installs'],
   env: {
     DIB_APT_LOCAL_CACHE: { description: 'Share downloaded .deb files between builds under DIB_IMAGE_CACHE/apt ("0" turns it off)', default: '1' },
+    DIB_APT_CACHE_LOCK_TIMEOUT: {
+      description: 'Seconds install-packages waits for another build using the shared .deb cache before failing',
+      default: '3600',
+      schema: z.string().regex(/^\d+$/, 'a whole number of seconds'),
+    },
     DIB_APT_KEEP_LISTS: { description: 'Keep /var/lib/apt/lists in the image ("1"); dropped by default to save space', default: '0' },
   },
   cacheMounts: [

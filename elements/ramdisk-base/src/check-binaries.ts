@@ -19,7 +19,7 @@ done`;
 
 /** Resolves each binary inside the image; missing ones fail the build. */
 export async function resolveBinaries(ctx: HostHookContext): Promise<{ dep: BinaryDep; path: string }[]> {
-  const deps = binaryDeps(ctx.elements);
+  const deps = binaryDeps(ctx.hookFiles);
   if (deps.length === 0) return [];
   const { stdout } = await ctx.run('chroot', [ctx.targetRoot, '/bin/sh', '-c', LOOKUP, 'lookup', ...deps.map((d) => d.binary)]);
   const found = stdout.split('\n').slice(0, deps.length);

@@ -46,6 +46,7 @@ export async function createRamdisk(ctx: HostHookContext): Promise<void> {
       hint: 'Use an operating-system element that installs a kernel (debian-minimal installs linux-image-*).',
     });
   }
+  // Looked up again, not taken from post-root: finalise may have removed or moved one.
   const binaries = await resolveBinaries(ctx);
   const stage = path.join(ctx.targetRoot, STAGE_IN_IMAGE);
   rmSync(stage, { recursive: true, force: true });
@@ -53,11 +54,11 @@ export async function createRamdisk(ctx: HostHookContext): Promise<void> {
     await ctx.run('chroot', [ctx.targetRoot, '/bin/bash', '-s', '--', STAGE_IN_IMAGE, kernel.version, ...new Set(binaries.map((b) => b.path))], {
       input: readFileSync(path.join(RAMDISK_FILES, 'make-tree.sh'), 'utf8'),
     });
-    const fragments = elementFiles(ctx.elements, 'init.d');
+    const fragments = elementFiles(ctx.hookFiles, 'init.d');
     writeFileSync(path.join(stage, 'init'), initScript(fragments));
     chmodSync(path.join(stage, 'init'), 0o755);
     await checkInitSyntax(ctx, `${STAGE_IN_IMAGE}/init`, fragments);
-    for (const rule of elementFiles(ctx.elements, 'udev.d')) copyFileSync(rule.file, path.join(stage, 'etc/udev/rules.d', rule.name));
+    for (const rule of elementFiles(ctx.hookFiles, 'udev.d')) copyFileSync(rule.file, path.join(stage, 'etc/udev/rules.d', rule.name));
 
     const configFile = path.join(ctx.targetRoot, 'boot', `config-${kernel.version}`);
     const compression = chooseCompression(ctx, existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined);

@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '@dib/core';
 import type { ElementFile } from './ramdisk-files.js';
 
 export const RAMDISK_FILES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'ramdisk');
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The function name a fragment's text is wrapped in. */
 export const fragmentFunction = (index: number) => `dib_init_d_${index + 1}`;
@@ -26,7 +25,7 @@ export function initScript(fragments: readonly ElementFile[]): string {
     ...fragments.map(wrapFragment),
     'dib_fragments() {',
     ':',
-    ...fragments.map((f, i) => `dib_fragment ${quote(`${f.name} (element ${f.element})`)}\n${fragmentFunction(i)}`),
+    ...fragments.map((f, i) => `dib_fragment ${shellQuote(`${f.name} (element ${f.element})`)}\n${fragmentFunction(i)}`),
     '}',
     '',
     readFileSync(path.join(RAMDISK_FILES, 'init-tail.sh'), 'utf8'),

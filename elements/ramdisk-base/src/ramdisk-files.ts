@@ -2,8 +2,7 @@
  * The ramdisk files of the build's elements, each attributed to its element:
  * binary-deps.d entries, init.d fragments (run-parts order) and udev.d rules.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { sortRunParts, type HostHookContext } from '@dib/core';
 
 export interface ElementFile {
@@ -13,14 +12,9 @@ export interface ElementFile {
   file: string;
 }
 
-export function elementFiles(elements: HostHookContext['elements'], dir: 'binary-deps.d' | 'init.d' | 'udev.d'): ElementFile[] {
-  const found = elements.flatMap((el) => {
-    const full = path.join(el.directory, el.manifest.hooksDir, dir);
-    if (!existsSync(full)) return [];
-    return readdirSync(full)
-      .map((name) => ({ element: el.name, name, file: path.join(full, name) }))
-      .filter((f) => statSync(f.file).isFile());
-  });
+/** One ramdisk directory of the merged hook tree (collisions were refused at plan time), in run-parts order. */
+export function elementFiles(hookFiles: HostHookContext['hookFiles'], dir: 'binary-deps.d' | 'init.d' | 'udev.d'): ElementFile[] {
+  const found = hookFiles.filter((f) => f.dir === dir && statSync(f.source).isFile()).map((f) => ({ element: f.element, name: f.name, file: f.source }));
   return sortRunParts(found, (f) => f.name);
 }
 
@@ -33,8 +27,8 @@ export interface BinaryDep {
 }
 
 /** Names are separated by whitespace; "#" starts a comment. */
-export function binaryDeps(elements: HostHookContext['elements']): BinaryDep[] {
-  return elementFiles(elements, 'binary-deps.d').flatMap((f) =>
+export function binaryDeps(hookFiles: HostHookContext['hookFiles']): BinaryDep[] {
+  return elementFiles(hookFiles, 'binary-deps.d').flatMap((f) =>
     readFileSync(f.file, 'utf8')
       .split('\n')
       .flatMap((line) => line.replace(/#.*/, '').split(/\s+/))

@@ -3,30 +3,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManifestSchema } from '@dib/core';
 import { initScript } from '../src/init-script.js';
 import { binaryDeps, elementFiles } from '../src/ramdisk-files.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Elements as a host hook sees them, each with the given files. */
-function elements(spec: Record<string, Record<string, string>>) {
+/** The hook tree's files as a host hook sees them: each element with the given files. */
+function hookFiles(spec: Record<string, Record<string, string>>) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'dib-ramdisk-test-'));
   dirs.push(root);
-  return Object.entries(spec).map(([name, files]) => {
-    const directory = path.join(root, name);
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(directory, file)), { recursive: true });
-      writeFileSync(path.join(directory, file), text);
-    }
-    return { name, directory, manifest: ManifestSchema.parse({ name, description: name }) };
-  });
+  return Object.entries(spec).flatMap(([element, files]) =>
+    Object.entries(files).map(([file, text]) => {
+      const source = path.join(root, element, file);
+      mkdirSync(path.dirname(source), { recursive: true });
+      writeFileSync(source, text);
+      return { dir: path.dirname(file), name: path.basename(file), element, source };
+    }),
+  );
 }
 
 describe('binary-deps.d', () => {
   it('takes whitespace-separated names, skips comments, and says which element and file named each', () => {
-    const els = elements({
+    const els = hookFiles({
       net: { 'binary-deps.d/net': '# tools\ncurl  wget\n\n/lib/udev/ata_id # by path\n' },
       disk: { 'binary-deps.d/disk-tools': 'sfdisk\n' },
     });
@@ -42,7 +41,7 @@ describe('binary-deps.d', () => {
 describe('/init', () => {
   const fragments = () =>
     elementFiles(
-      elements({
+      hookFiles({
         x: { 'init.d/50-late': 'echo late-ran\n', 'init.d/10-first': 'echo first-ran\nexport SHARED=yes\n[ -n "$SKIP_REST" ] || return 0\necho not-reached\n' },
         y: { 'init.d/20-second': 'echo "second sees SHARED=$SHARED"\nfalse\necho after-false\n' },
       }),

@@ -1,5 +1,4 @@
 /** Command dispatch for `dib`. */
-import { readFileSync } from 'node:fs';
 import { CORE_VERSION } from '@dib/core';
 import { bootTestCommand } from './commands/boot-test.js';
 import { cleanupCommand } from './commands/cleanup.js';
@@ -9,6 +8,7 @@ import { newElementCommand } from './commands/new-element.js';
 import { createCommand, ramdiskCommand } from './commands/create.js';
 import { doctorCommand } from './commands/doctor.js';
 import { elementInfoCommand } from './commands/element-info.js';
+import { CLI_VERSION } from './cli-version.js';
 import { EXIT } from './exit.js';
 
 export const USAGE = `dib: build disk images, filesystem images and ramdisks from elements
@@ -48,8 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '--version' || command === '-v') {
-    const cli = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-    process.stdout.write(`dib ${cli} (@dib/core ${CORE_VERSION})\n`);
+    process.stdout.write(`dib ${CLI_VERSION} (@dib/core ${CORE_VERSION})\n`);
     return EXIT.ok;
   }
   const run = COMMANDS[command];

@@ -18,6 +18,11 @@ export interface HostHookContext {
   readonly offline: boolean;
   /** dib architecture name (amd64, arm64, ...). */
   readonly arch: string;
+  /**
+   * Every file of the merged hook tree (phase scripts, binary-deps.d, init.d, udev.d,
+   * static, ...), each with its directory, owning element and source path.
+   */
+  readonly hookFiles: readonly { dir: string; name: string; element: string; source: string }[];
   /** Every element in the build, in plan order. */
   readonly elements: readonly { name: string; directory: string; manifest: import('./manifest.js').ElementManifest }[];
   /** Writes a line to the build log. */

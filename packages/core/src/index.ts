@@ -12,6 +12,7 @@ export { resolveElements, type ResolvedElement } from './elements/resolve.js';
 export { describeSource, type LoadedElement, type ElementSource } from './elements/types.js';
 export { loadElementDirectory } from './elements/load-directory.js';
 export { CORE_VERSION } from './elements/core-version.js';
+export { shellQuote } from './shell-quote.js';
 export { compareRunParts, sortRunParts, RUNNABLE_NAME } from './hooks/run-parts.js';
 export { buildHookTree, type HookTree, type HookEntry } from './hooks/hook-tree.js';
 export { resolveEnvironment, CORE_VARIABLES } from './environment.js';

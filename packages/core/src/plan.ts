@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ImageOptions } from './config/schema.js';
-import { DibError } from './errors.js';
+import { DibError, type ErrorLocation } from './errors.js';
 import { ElementFinder } from './elements/finder.js';
 import { resolveElements, type ResolvedElement } from './elements/resolve.js';
 import { describeSource } from './elements/types.js';
@@ -114,16 +114,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const rootLabel = req.image.rootLabel ?? 'cloudimg-rootfs';
   const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel) : undefined;
   const hostTools = collectHostTools(elements, types, chosen?.layout);
-  const hookNames = new Map<string, string>();
-  for (const el of elements) {
-    for (const hook of el.manifest.diskHooks) {
-      const prior = hookNames.get(hook.name);
-      if (prior) {
-        throw new DibError('DIB_E_HOOK_COLLISION', `disk hook ${hook.name} is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name, phase: 'disk', script: hook.name } });
-      }
-      hookNames.set(hook.name, el.name);
-    }
-  }
+  claimOnce(elements, (el) => el.manifest.diskHooks.map((h) => h.name), (name) => `disk hook ${name}`, (name) => ({ phase: 'disk', script: name }));
   const diskHooks = sortRunParts(
     elements.flatMap((el) => el.manifest.diskHooks.map((hook) => ({ name: hook.name, element: el.name, hook }))),
     (h) => h.name,
@@ -155,27 +146,43 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   };
 }
 
+/** Names (disk hooks, outputs) that two elements would both write: each may be declared once per build. */
+function claimOnce(
+  elements: readonly ResolvedElement[],
+  namesOf: (el: ResolvedElement) => string[],
+  label: (name: string) => string,
+  where: (name: string) => Omit<ErrorLocation, 'element'>,
+  hint?: string,
+): void {
+  const owners = new Map<string, string>();
+  for (const el of elements) {
+    for (const name of namesOf(el)) {
+      const prior = owners.get(name);
+      if (prior) {
+        throw new DibError('DIB_E_HOOK_COLLISION', `${label(name)} is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name, ...where(name) }, hint });
+      }
+      owners.set(name, el.name);
+    }
+  }
+}
+
 /**
  * Files elements declare. A name must not be another output's: another element's, a
  * format's extension, a checksum, the log or the manifest directory.
  */
 function elementOutputs(elements: readonly ResolvedElement[], output: string): PlannedOutput[] {
   const reserved = new Set(['log', 'd', ...Object.values(OUTPUT_FORMATS).map((f) => f.extension)]);
-  const owners = new Map<string, string>();
   for (const el of elements) {
     for (const o of el.manifest.outputs) {
       if (reserved.has(o.name) || /\.(sha256|md5)$/.test(o.name)) {
         throw new DibError('DIB_E_MANIFEST_INVALID', `element "${el.name}" declares the output "${o.name}", a name dib itself writes (formats, checksums, the log, the manifest directory)`, {
           location: { element: el.name, key: 'outputs' },
+          hint: 'Rename the output in the element\'s manifest (outputs[].name), e.g. after the element.',
         });
       }
-      const prior = owners.get(o.name);
-      if (prior) {
-        throw new DibError('DIB_E_HOOK_COLLISION', `output "${o.name}" is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name } });
-      }
-      owners.set(o.name, el.name);
     }
   }
+  claimOnce(elements, (el) => el.manifest.outputs.map((o) => o.name), (name) => `output "${name}"`, () => ({}), 'Leave one of the two elements out of the build: both would write the same OUTPUT.NAME file.');
   return elements.flatMap((el) => el.manifest.outputs.map((o) => ({ type: 'element', path: `${output}.${o.name}`, element: el.name, name: o.name })));
 }
 

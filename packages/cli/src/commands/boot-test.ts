@@ -44,7 +44,7 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
   if (positionals.length > 1 || (!image && !v.kernel)) throw new DibError('DIB_E_ARGUMENT', `name one image, or a kernel with --kernel\n\n${BOOT_TEST_USAGE}`);
   if (!v.kernel && (v.initrd || v.append)) throw new DibError('DIB_E_ARGUMENT', '--initrd and --append need --kernel');
   for (const file of [image, v.kernel, v.initrd, ...(v.disk ?? [])]) {
-    if (file && !existsSync(file)) throw new DibError('DIB_E_ARGUMENT', `${file} does not exist`);
+    if (file && !existsSync(file)) throw new DibError('DIB_E_ARGUMENT', `${file} does not exist`, { hint: 'Check the path; relative paths are taken from the current directory.' });
   }
   const timeout = v.timeout === undefined ? 300 : Number(v.timeout);
   if (!(timeout > 0)) throw new DibError('DIB_E_ARGUMENT', `--timeout takes seconds, got "${v.timeout}"`);

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_VERSION, DibError, packageNamesFor } from '@dib/core';
+import { CLI_VERSION } from '../cli-version.js';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';
 
@@ -18,8 +19,6 @@ Options:
   -h, --help    this help`;
 
 const OPTIONS = { yaml: { type: 'boolean' }, name: { type: 'string' }, force: { type: 'boolean' } } as const;
-
-const CLI_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals, json) => {
   const elements = positionals.length ? positionals : ['debian', 'vm'];

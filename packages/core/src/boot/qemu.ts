@@ -147,6 +147,7 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
   let seen = '';
   let from = 0;
   const marks: number[] = [];
+  const allMatched = () => marks.length === steps.length;
   const child = execa('qemu-system-x86_64', qemuArgs(options, accelerator), { reject: false, stdin: 'pipe', buffer: false, stderr: 'pipe' });
   let stderr = '';
   let exited = false;
@@ -170,17 +171,17 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
         from += end;
         if (step.send !== undefined) child.stdin?.write(`${step.send}\n`);
       }
-      if (marks.length === steps.length && !options.untilExit) done();
+      if (allMatched() && !options.untilExit) done();
     });
     void child.then(() => {
       exited = true;
       done();
     });
   });
-  const elapsedMs = marks.length === steps.length && !options.untilExit ? marks.at(-1)! : Date.now() - started;
+  const elapsedMs = allMatched() && !options.untilExit ? marks.at(-1)! : Date.now() - started;
   child.kill('SIGKILL'); // power off: nothing in the guest needs a clean shutdown (snapshot=on)
   const result = await child;
-  const matched = marks.length === steps.length && (!options.untilExit || exited);
+  const matched = allMatched() && (!options.untilExit || exited);
   if (!matched && !output && accelerator === 'tcg' && result.exitCode) {
     throw new DibError('DIB_E_BOOT_TEST_FAILED', `qemu-system-x86_64 exited with status ${result.exitCode}: ${stderr.trim()}`);
   }

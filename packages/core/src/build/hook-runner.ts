@@ -74,6 +74,7 @@ function hostHookContext(ctx: BuildContext, phase: PhaseName, hook: HookEntry, e
     offline: ctx.plan.offline,
     arch: ctx.plan.image.arch,
     elements: ctx.plan.elements.map((e) => ({ name: e.name, directory: e.directory, manifest: e.manifest })),
+    hookFiles: ctx.plan.hooks.files.map(({ dir, entry }) => ({ dir, name: entry.name, element: entry.element, source: entry.source! })),
     log: (line) => ctx.log.line(line, `${phase}/${hook.name}`),
     run: (command, args, options = {}) =>
       ctx.runner.run(command, args, { label: `${phase}/${hook.name}`, cwd: options.cwd, input: options.input, env: { ...env, ...options.env }, cleanEnv: true }),

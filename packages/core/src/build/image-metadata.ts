@@ -1,12 +1,11 @@
 /** What the build records about itself, in the image and beside the output. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { shellQuote } from '../shell-quote.js';
 import { describeSource } from '../elements/types.js';
 import type { BuildPlan } from '../plan.js';
 
 export const MANIFEST_IMAGE_DIR = '/etc/dib-manifests';
-
-const shellQuote = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The DIB_* settings of the build, as sourceable shell. */
 export const dibEnvironmentText = (env: Record<string, string>) =>

@@ -72,8 +72,9 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
   // All or nothing: a missing element output fails the build before any output is replaced.
   const elementOutputs = plan.outputs.filter((o) => o.element);
   for (const out of elementOutputs) {
-    if (!existsSync(stagedPath(ctx, out))) {
-      throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${stagedPath(ctx, out)}`, {
+    const staged = stagedPath(ctx, out);
+    if (!existsSync(staged)) {
+      throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${staged}`, {
         location: { element: out.element },
       });
     }

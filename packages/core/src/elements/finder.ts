@@ -40,23 +40,21 @@ export class ElementFinder {
   }
 
   notFound(name: string, neededBy?: string): DibError {
-    const tried = [
-      ...this.options.elementsPath.map((p) => `directory ${p}/${name}`),
-      ...packageNamesFor(name).map((p) => `package ${p}`),
-    ];
+    const packages = packageNamesFor(name);
+    const tried = [...this.options.elementsPath.map((p) => `directory ${p}/${name}`), ...packages.map((p) => `package ${p}`)];
     return new DibError(
       'DIB_E_ELEMENT_NOT_FOUND',
       `element "${name}"${neededBy ? ` (${neededBy})` : ''} was not found; tried:\n  ${tried.join('\n  ')}\nsearched from: ${this.options.searchRoots.join(', ')}`,
       {
         location: { element: name },
-        hint: `Install it in your project: npm install -D ${packageNamesFor(name)[0]} (or put a classic element directory named ${name} on ELEMENTS_PATH).`,
+        hint: `Install it in your project: npm install -D ${packages[0]} (or put a classic element directory named ${name} on ELEMENTS_PATH).`,
       },
     );
   }
 
   private async lookup(name: string, extraRoots: string[]): Promise<LoadedElement | undefined> {
     const dirs = findElementDirectories(name, this.options.elementsPath);
-    const pkg = locateElementPackage(name, [...extraRoots, ...this.options.searchRoots]).found;
+    const pkg = locateElementPackage(name, [...extraRoots, ...this.options.searchRoots]);
     const candidates = [...dirs.map((d) => ({ kind: 'dir' as const, d })), ...(pkg ? [{ kind: 'pkg' as const, pkg }] : [])];
     if (candidates.length === 0) return undefined;
     const [first] = candidates;

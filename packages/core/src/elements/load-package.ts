@@ -25,7 +25,7 @@ interface PackageJson {
  * Finds a package's root directory the way Node looks packages up: `node_modules/NAME`
  * in the search root and each directory above it. Only the named package is looked at.
  */
-export function findPackageRoot(packageName: string, searchRoot: string): string | undefined {
+function findPackageRoot(packageName: string, searchRoot: string): string | undefined {
   let dir = path.resolve(searchRoot);
   for (;;) {
     const candidate = path.join(dir, 'node_modules', packageName);
@@ -38,7 +38,7 @@ export function findPackageRoot(packageName: string, searchRoot: string): string
 type Exports = string | { [condition: string]: Exports } | null | undefined;
 
 /** The ESM entry of a package: exports["."] (import/node/default conditions) or main. */
-export function entryPoint(packageRoot: string, pkg: { exports?: Exports; main?: string }): string | undefined {
+function entryPoint(packageRoot: string, pkg: { exports?: Exports; main?: string }): string | undefined {
   const pick = (e: Exports): string | undefined => {
     if (typeof e === 'string') return e;
     if (!e || typeof e !== 'object') return undefined;
@@ -55,16 +55,15 @@ export interface PackageCandidate {
   packageRoot: string;
 }
 
-/** First installed package for an element name; `tried` lists every package name attempted. */
-export function locateElementPackage(element: string, searchRoots: readonly string[]): { found?: PackageCandidate; tried: string[] } {
-  const tried = packageNamesFor(element);
-  for (const packageName of tried) {
+/** First installed package for an element name, trying its package names in naming-rule order. */
+export function locateElementPackage(element: string, searchRoots: readonly string[]): PackageCandidate | undefined {
+  for (const packageName of packageNamesFor(element)) {
     for (const root of searchRoots) {
       const packageRoot = findPackageRoot(packageName, root);
-      if (packageRoot) return { found: { packageName, packageRoot }, tried };
+      if (packageRoot) return { packageName, packageRoot };
     }
   }
-  return { tried };
+  return undefined;
 }
 
 export async function loadElementPackage(element: string, candidate: PackageCandidate): Promise<LoadedElement> {
