@@ -30,6 +30,17 @@ describe.runIf(isRoot)('a failing hook', () => {
     expect(partials(OUT, 'fails.tar')).toEqual([]);
     expect(readFileSync(`${output}.log`, 'utf8')).toContain('DIB_E_HOOK_FAILED');
   });
+
+  it('names the signal behind a silent 141 and where the log stopped, instead of empty last lines', async () => {
+    const output = path.join(OUT, 'fails-silently');
+    const run = await runDib(['create', '-o', output, '-t', 'tar', 'debian-minimal', 'fail-silently'], { env: buildEnv() });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('DIB_E_HOOK_FAILED');
+    expect(run.stderr).toContain('pre-install.d/20-fail-silently of element "fail-silently" failed (exit status 141: a command in it was killed by SIGPIPE; it printed nothing before it ended');
+    expect(run.stderr).toMatch(/the build log's last line before it: "\[.+\] .+"; rerun with -x/);
+    expect(run.stderr).not.toContain('last lines:');
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
 });
 
 describe.runIf(isRoot)('outputs that cannot be made here', () => {

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # End of /init (ramdisk-base): the fragments run in a subshell with set -e, so the
 # first failing command stops them and names the fragment.
 ( set -e; dib_fragments )

@@ -50,8 +50,10 @@ done
 
 # Libraries programs open at run time (dlopen) are not in ldd's list: udevd loads
 # libkmod that way from systemd 256 on. Named by soname, found with the image's ldconfig.
+# awk reads ldconfig's whole list: stopping at the first match would kill ldconfig with
+# SIGPIPE, which pipefail turns into a failed build whenever the list outgrows the pipe.
 for soname in ${DIB_RAMDISK_EXTRA_LIBRARIES:-}; do
-    lib=$(ldconfig -p | awk -v so="$soname" '$1 == so { print $NF; exit }')
+    lib=$(ldconfig -p | awk -v so="$soname" '$1 == so && found == "" { found = $NF } END { print found }')
     if [ -n "$lib" ]; then copy_with_libraries "$lib"; fi
 done
 

@@ -69,7 +69,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
     failure = runner.isAborted && !(isDibError(e) && e.code !== 'DIB_E_INTERRUPTED')
       ? new DibError('DIB_E_INTERRUPTED', 'the build was interrupted by a signal', { cause: e })
       : e instanceof CommandError
-        ? new DibError('DIB_E_COMMAND_FAILED', `${e.message}; last lines:\n${e.tail.map((l) => `  | ${l}`).join('\n')}`, { cause: e })
+        ? new DibError('DIB_E_COMMAND_FAILED', `${e.message}; ${e.tailText}`, { cause: e })
         : e;
     if (ctx && !runner.isAborted && parseBreakpoints().has('after-error')) await openBreakShell(ctx, 'after-error', 'chroot');
     throw failure;

@@ -12,7 +12,7 @@ import { PHASES, type PhaseName } from '../phases.js';
 import { IN_TARGET_HOOKS } from './chroot.js';
 import type { BuildContext } from './context.js';
 import { ENV_LOADER } from './hook-tree-writer.js';
-import { CommandError } from './runner.js';
+import { CommandError, howItEnded } from './runner.js';
 
 const CHROOT_PATH = `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${IN_TARGET_HOOKS}/bin`;
 const WRAPPER = `. "$TMP_HOOKS_PATH/${ENV_LOADER}"; exec "$1"`;
@@ -51,7 +51,7 @@ export async function runHook(ctx: BuildContext, phase: PhaseName, hook: HookEnt
     }
     const detail =
       cause instanceof CommandError
-        ? `${cause.signal ? `killed by ${cause.signal}` : cause.exitCode === undefined ? 'could not start' : `exit status ${cause.exitCode}`}; last lines:\n${cause.tail.map((l) => `  | ${l}`).join('\n')}`
+        ? `${howItEnded(cause.exitCode, cause.signal)}; ${cause.tail.length ? cause.tailText : silentFailure(ctx)}`
         : isDibError(cause)
           ? cause.format()
           : String((cause as Error)?.stack ?? cause);
@@ -60,6 +60,12 @@ export async function runHook(ctx: BuildContext, phase: PhaseName, hook: HookEnt
       cause,
     });
   }
+}
+
+/** What to say when a failed script printed nothing: where the log stopped, and how to see more. */
+function silentFailure(ctx: BuildContext): string {
+  const last = ctx.log.lastLine;
+  return `it printed nothing before it ended${last ? `; the build log's last line before it: "${last}"` : ''}; rerun with -x (DIB_DEBUG_TRACE=1) to trace its commands`;
 }
 
 function hostHookContext(ctx: BuildContext, phase: PhaseName, hook: HookEntry, env: Record<string, string>): HostHookContext {

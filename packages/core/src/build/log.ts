@@ -4,6 +4,8 @@ import path from 'node:path';
 
 export class BuildLog {
   private fd: number | undefined;
+  /** The last line written, as "[source] text": where a silent failure left the log. */
+  lastLine: string | undefined;
 
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -12,6 +14,7 @@ export class BuildLog {
 
   line(text: string, source = 'dib'): void {
     if (this.fd === undefined) return;
+    this.lastLine = `[${source}] ${text}`;
     writeSync(this.fd, `${new Date().toISOString()} [${source}] ${text}\n`);
   }
 

@@ -3,6 +3,7 @@
  * run in their own process group so an interrupt can end them with everything they
  * started, and a failure says which command and shows its last lines.
  */
+import os from 'node:os';
 import { execa, type ResultPromise } from 'execa';
 import { DibError } from '../errors.js';
 
@@ -27,8 +28,26 @@ export class CommandError extends Error {
     readonly signal: string | undefined,
     readonly tail: readonly string[],
   ) {
-    super(`${command} ${signal ? `was killed by ${signal}` : exitCode === undefined ? 'could not be started' : `exited with status ${exitCode}`}`);
+    super(`${command} ${howItEnded(exitCode, signal)}`);
   }
+
+  /** The last lines it printed, indented, or a sentence saying it printed none. */
+  get tailText(): string {
+    return this.tail.length ? `last lines:\n${this.tail.map((l) => `  | ${l}`).join('\n')}` : 'it printed nothing before it ended';
+  }
+}
+
+const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).map(([name, number]) => [number as number, name]));
+
+/**
+ * "exit status 2", "killed by SIGKILL", or for a shell's 128+N status (a command in it
+ * died of signal N, and set -e or pipefail passed that on) the signal's name as well.
+ */
+export function howItEnded(exitCode: number | undefined, signal: string | undefined): string {
+  if (signal) return `killed by ${signal}`;
+  if (exitCode === undefined) return 'could not be started';
+  const died = exitCode > 128 ? SIGNAL_NAMES.get(exitCode - 128) : undefined;
+  return died ? `exit status ${exitCode}: a command in it was killed by ${died}` : `exit status ${exitCode}`;
 }
 
 export class CommandRunner {

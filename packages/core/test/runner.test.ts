@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { CommandError, CommandRunner, howItEnded } from '../src/build/runner.js';
+
+const failureOf = async (script: string): Promise<CommandError> => {
+  const lines: string[] = [];
+  const runner = new CommandRunner((line) => lines.push(line));
+  const error = await runner.run('/bin/bash', ['-c', script]).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CommandError);
+  return error as CommandError;
+};
+
+describe('how a failed command is described', () => {
+  it('names the signal that killed the command', async () => {
+    const e = await failureOf('kill -KILL $$');
+    expect(e.signal).toBe('SIGKILL');
+    expect(e.message).toMatch(/killed by SIGKILL$/);
+  });
+
+  it('names the signal behind a 128+N status that pipefail passed on (SIGPIPE: 141)', async () => {
+    // The writer has more than a pipe holds; head leaves after one line and the writer dies of SIGPIPE.
+    const e = await failureOf('set -o pipefail; seq 1 1000000 | head -n 1 >/dev/null');
+    expect(e.exitCode).toBe(141);
+    expect(e.message).toMatch(/exit status 141: a command in it was killed by SIGPIPE$/);
+  });
+
+  it('keeps plain exit statuses plain', () => {
+    expect(howItEnded(3, undefined)).toBe('exit status 3');
+    expect(howItEnded(255, undefined)).toBe('exit status 255');
+    expect(howItEnded(undefined, undefined)).toBe('could not be started');
+  });
+
+  it('says so when the command printed nothing, instead of an empty list of last lines', async () => {
+    expect((await failureOf('exit 4')).tailText).toBe('it printed nothing before it ended');
+    expect((await failureOf('echo one; echo two >&2; exit 4')).tailText).toBe('last lines:\n  | one\n  | two');
+  });
+});
