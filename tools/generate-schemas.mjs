@@ -4,10 +4,10 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchema, manifestJsonSchema } from '@dib/core';
+import { configJsonSchema, manifestJsonSchema, planJsonSchema } from '@dib/core';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../packages/core/schema');
-const files = { 'config.schema.json': configJsonSchema(), 'manifest.schema.json': manifestJsonSchema() };
+const files = { 'config.schema.json': configJsonSchema(), 'manifest.schema.json': manifestJsonSchema(), 'plan.schema.json': planJsonSchema() };
 const check = process.argv.includes('--check');
 let stale = 0;
 mkdirSync(dir, { recursive: true });

@@ -1,5 +1,6 @@
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 import { copyKernelAndInitrd } from './kernel-outputs.js';
+import { ERRORS } from './errors.js';
 
 export default defineElement({
   name: 'baremetal',
@@ -8,5 +9,6 @@ export default defineElement({
     { name: 'vmlinuz', description: "the image's newest kernel" },
     { name: 'initrd', description: 'the initramfs that goes with it (it mounts the root filesystem by label)' },
   ],
+  errors: ERRORS,
   hooks: { cleanup: [{ name: '99-baremetal-kernel', run: copyKernelAndInitrd }] },
 });

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { DibError, GPT_BIOS_BOOT, type DiskHookContext } from '@dib/core';
+import { DibError, GPT_BIOS_BOOT, type DiskHookContext } from '@dib/core/element';
 
 const SECTOR = 512;
 /** Offsets inside boot.img and core.img's first sector (GRUB's i386-pc boot.h). */
@@ -17,7 +17,7 @@ const MBR_CODE_END = 440;
 const BLOCKLIST = SECTOR - 12;
 
 export async function writeBiosBootCode(ctx: DiskHookContext): Promise<void> {
-  if (!ctx.label) {
+  if (!ctx.disk.label) {
     ctx.log('bare filesystem image: no boot sector to write');
     return;
   }
@@ -28,11 +28,11 @@ export async function writeBiosBootCode(ctx: DiskHookContext): Promise<void> {
   }
   let coreSector: number;
   let room: number;
-  if (ctx.label === 'mbr') {
+  if (ctx.disk.label === 'mbr') {
     coreSector = 1;
-    room = Math.min(...ctx.partitions.map((p) => p.start)) - SECTOR;
+    room = Math.min(...ctx.disk.partitions.map((p) => p.start)) - SECTOR;
   } else {
-    const bsp = ctx.partitions.find((p) => p.type.toUpperCase() === GPT_BIOS_BOOT);
+    const bsp = ctx.disk.partitions.find((p) => p.type.toUpperCase() === GPT_BIOS_BOOT);
     if (!bsp) {
       ctx.log('GPT without a BIOS boot partition (EF02): UEFI only');
       return;
@@ -53,7 +53,7 @@ export async function writeBiosBootCode(ctx: DiskHookContext): Promise<void> {
   boot.writeUInt16LE(0x9090, DRIVE_CHECK); // as grub-bios-setup: always trust the BIOS drive number
   core.writeBigUInt64LE(BigInt(coreSector + 1), BLOCKLIST); // the rest of core.img follows its first sector
 
-  const fh = await open(ctx.disk, 'r+');
+  const fh = await open(ctx.disk.file, 'r+');
   try {
     await fh.write(boot, 0, MBR_CODE_END, 0);
     await fh.write(core, 0, core.length, coreSector * SECTOR);

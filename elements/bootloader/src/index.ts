@@ -1,4 +1,4 @@
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 import { writeBiosBootCode } from './boot-sector.js';
 
 export default defineElement({

@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cache, DibError, which, type HostHookContext } from '@dib/core';
+import { cache, ElementError, which, type HostHookContext } from '@dib/core/element';
+import { ERRORS } from './errors.js';
 
 const list = (s: string | undefined) => (s ?? '').split(/[\s,]+/).filter(Boolean);
 
@@ -35,10 +36,7 @@ export async function bootstrapDebian(ctx: HostHookContext): Promise<void> {
 
   if (!fresh()) {
     if (ctx.offline) {
-      throw new DibError('DIB_E_COMMAND_FAILED', `--offline, but there is no cached Debian ${inputs.release} ${inputs.arch} base tree (${tarball})`, {
-        location: { element: ctx.element, phase: ctx.phase },
-        hint: 'Run the same build once without --offline to fill the cache.',
-      });
+      throw new ElementError(ERRORS.DIB_E_BASE_TREE_NOT_CACHED, `--offline, but there is no cached Debian ${inputs.release} ${inputs.arch} base tree (${tarball})`);
     }
     mkdirSync(dir, { recursive: true });
     await cache.withLock(tarball, async () => {

@@ -1,8 +1,10 @@
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
 import { bootstrapDebian } from './bootstrap.js';
+import { ERRORS } from './errors.js';
 
 export default defineElement({
+  errors: ERRORS,
   name: 'debian-minimal',
   description: 'A minimal Debian root filesystem (minbase) made with mmdebstrap or debootstrap, cached between builds',
   dependencies: ['dpkg', 'pkg-map', 'package-installs'],

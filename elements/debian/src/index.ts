@@ -1,4 +1,4 @@
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 
 export default defineElement({
   name: 'debian',

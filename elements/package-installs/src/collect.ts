@@ -3,7 +3,7 @@
  * element's package list filtered by arch and `when` conditions, names mapped through
  * that element's pkg-map, plus the extra packages from `-p`.
  */
-import type { PackageInstall, PkgMap } from '@dib/core';
+import type { PackageInstall, PkgMap } from '@dib/core/element';
 import { mapPackage, type DistroInfo } from '@dib/element-pkg-map';
 
 export type InstallPhase = PackageInstall['phase'];

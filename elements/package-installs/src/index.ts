@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 import { distroFromEnv } from '@dib/element-pkg-map';
 import { collectPackages } from './collect.js';
 
@@ -10,6 +10,7 @@ export default defineElement({
   name: 'package-installs',
   description: 'Installs and removes the packages each element declares, at the start (install) or end (uninstall) of pre-install, install and post-install',
   dependencies: ['pkg-map'],
+  installsPackages: true,
   hooks: {
     'extra-data': [
       {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 import { distroFromEnv, flattenMap } from './map.js';
 
 export { mapPackage, flattenMap, familyOf, distroFromEnv, type DistroInfo } from './map.js';

@@ -2,7 +2,7 @@
  * Package name mapping with DIB's pkg-map precedence: release, then distro, then
  * family, then default; a name no map mentions stays as it is. Mapping to "" drops it.
  */
-import type { PkgMap } from '@dib/core';
+import type { PkgMap } from '@dib/core/element';
 
 export interface DistroInfo {
   distro: string;

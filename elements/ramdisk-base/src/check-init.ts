@@ -5,13 +5,13 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DibError, type HostHookContext } from '@dib/core';
+import { DibError, type HostHookContext } from '@dib/core/element';
 import { wrapFragment } from './init-script.js';
 import type { ElementFile } from './ramdisk-files.js';
 
 const syntaxError = async (ctx: HostHookContext, fileInImage: string) => {
   try {
-    await ctx.run('chroot', [ctx.targetRoot, 'busybox', 'sh', '-n', fileInImage]);
+    await ctx.runInImage('busybox', ['sh', '-n', fileInImage]);
     return undefined;
   } catch (e) {
     // The command's last lines hold busybox's "line N: syntax error: ..." message.

@@ -7,7 +7,8 @@
  */
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DibError, newestKernel, type HostHookContext } from '@dib/core';
+import { ElementError, newestKernel, type HostHookContext } from '@dib/core/element';
+import { ERRORS } from './errors.js';
 import { resolveBinaries } from './check-binaries.js';
 import { checkInitSyntax } from './check-init.js';
 import { initScript, RAMDISK_FILES } from './init-script.js';
@@ -41,17 +42,14 @@ function chooseCompression(ctx: HostHookContext, kernelConfig: string | undefine
 export async function createRamdisk(ctx: HostHookContext): Promise<void> {
   const kernel = newestKernel(ctx.targetRoot);
   if (!kernel) {
-    throw new DibError('DIB_E_OUTPUT_MISSING', 'the image has no kernel (/boot/vmlinuz-*) to boot the ramdisk with', {
-      location: { element: ctx.element, phase: ctx.phase },
-      hint: 'Use an operating-system element that installs a kernel (debian-minimal installs linux-image-*).',
-    });
+    throw new ElementError(ERRORS.DIB_E_NO_KERNEL, 'the image has no kernel (/boot/vmlinuz-*) to boot the ramdisk with');
   }
   // Looked up again, not taken from post-root: finalise may have removed or moved one.
   const binaries = await resolveBinaries(ctx);
   const stage = path.join(ctx.targetRoot, STAGE_IN_IMAGE);
   rmSync(stage, { recursive: true, force: true });
   try {
-    await ctx.run('chroot', [ctx.targetRoot, '/bin/bash', '-s', '--', STAGE_IN_IMAGE, kernel.version, ...new Set(binaries.map((b) => b.path))], {
+    await ctx.runInImage('/bin/bash', ['-s', '--', STAGE_IN_IMAGE, kernel.version, ...new Set(binaries.map((b) => b.path))], {
       input: readFileSync(path.join(RAMDISK_FILES, 'make-tree.sh'), 'utf8'),
     });
     const fragments = elementFiles(ctx.hookFiles, 'init.d');

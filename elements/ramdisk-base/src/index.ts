@@ -1,6 +1,7 @@
-import { defineElement } from '@dib/core/define';
+import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
 import { checkBinaries } from './check-binaries.js';
+import { ERRORS } from './errors.js';
 import { createRamdisk } from './create-ramdisk.js';
 
 export default defineElement({
@@ -52,6 +53,9 @@ export default defineElement({
     { name: 'kernel', description: 'the kernel the ramdisk was made for (boot it with -kernel, or from PXE)' },
     { name: 'initramfs', description: 'the ramdisk: a compressed newc cpio archive with /init' },
   ],
+  // Every element in the build may add to the ramdisk with files in these directories.
+  dataDirs: ['binary-deps.d', 'init.d', 'udev.d'],
+  errors: ERRORS,
   hooks: {
     'post-root': [{ name: '01-ramdisk-binaries', run: checkBinaries }],
     cleanup: [{ name: '99-ramdisk-create', run: createRamdisk }],

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shellQuote } from '@dib/core';
+import { shellQuote } from '@dib/core/element';
 import type { ElementFile } from './ramdisk-files.js';
 
 export const RAMDISK_FILES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'ramdisk');

@@ -3,7 +3,7 @@
  * binary-deps.d entries, init.d fragments (run-parts order) and udev.d rules.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { sortRunParts, type HostHookContext } from '@dib/core';
+import { sortRunParts, type HostHookContext } from '@dib/core/element';
 
 export interface ElementFile {
   element: string;

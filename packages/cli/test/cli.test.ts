@@ -81,6 +81,31 @@ describe('dib create --dry-run', () => {
       { name: '50-app', element: 'app', typescript: false },
     ]);
     expect(plan.outputs).toEqual([{ type: 'tar', path: path.join(root, 'image.tar') }]);
+    expect(plan.schemaVersion).toBe(1);
+  });
+
+  it('--json shows what the build will use for debian vm: root label, block-device variables, filesystem identities, cache mounts', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '--json', '-o', 'web', 'debian', 'vm']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [plan] = jsonLines(r.stdout);
+    expect(plan.environment).toMatchObject({ DIB_ROOT_LABEL: 'cloudimg-rootfs', DIB_BLOCK_DEVICE_LABEL: 'mbr', DIB_BLOCK_DEVICE_MOUNTS: '/', IMAGE_NAME: 'web', ARCH: 'amd64', DIB_IMAGE_KIND: 'disk' });
+    expect(plan.environmentOrigins.DIB_ROOT_LABEL).toBe('dib');
+    expect(plan.buildDirectoryVariables).toEqual(['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR']);
+    expect(plan.layout).toMatchObject({ table: 'mbr', filesystems: [{ type: 'ext4', label: 'cloudimg-rootfs', mountPoint: '/' }] });
+    expect(plan.diskSteps).toEqual([expect.objectContaining({ element: 'bootloader' })]);
+    expect(plan.cacheMounts).toEqual([expect.objectContaining({ element: 'dpkg', target: '/var/cache/apt/archives' })]);
+    expect(plan.cacheMounts[0].source.startsWith(plan.environment.DIB_IMAGE_CACHE)).toBe(true);
+  });
+
+  it('an xfs root from DIB_BLOCK_DEVICE_CONFIG gets img-rootfs, in the variables and the layout alike', async () => {
+    const root = fixtureProject();
+    const layout = '- local_loop: {name: image0}\n- partitioning: {base: image0, label: gpt, partitions: [{name: root, mkfs: {type: xfs, mount: {mount_point: /}}}]}\n';
+    const r = await dib(root, ['create', '--dry-run', '--json', '-t', 'raw', 'debian', 'vm'], { DIB_BLOCK_DEVICE_CONFIG: layout });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [plan] = jsonLines(r.stdout);
+    expect(plan.environment).toMatchObject({ DIB_ROOT_LABEL: 'img-rootfs', DIB_BLOCK_DEVICE_LABEL: 'gpt' });
+    expect(plan.layout.filesystems).toEqual([expect.objectContaining({ type: 'xfs', label: 'img-rootfs' })]);
   });
 
   it('hooks get DIB_* and documented variables from the caller, nothing else', async () => {
@@ -92,7 +117,9 @@ describe('dib create --dry-run', () => {
     });
     expect(r.exitCode).toBe(0);
     const [plan] = jsonLines(r.stdout);
-    expect(plan.environment).toEqual({ DIB_FROM_CALLER: 'yes', MYOS_MIRROR: 'http://mirror', MYOS_FLAVOUR: 'plain' });
+    const fromOutside = Object.fromEntries(Object.entries(plan.environment).filter(([k]) => plan.environmentOrigins[k] !== 'dib'));
+    expect(fromOutside).toEqual({ DIB_FROM_CALLER: 'yes', MYOS_MIRROR: 'http://mirror', MYOS_FLAVOUR: 'plain' });
+    expect(plan.environment.SECRET_TOKEN).toBeUndefined();
   });
 
   it('ELEMENTS_PATH in the environment adds classic element directories', async () => {

@@ -31,7 +31,6 @@ export const ERRORS = {
   DIB_E_IMAGE_TOO_SMALL: { title: 'The image content does not fit', hint: 'Raise --image-size, or leave it out so dib sizes the image from its content.' },
   DIB_E_BOOT_TEST_FAILED: { title: 'The image did not boot to the expected text', hint: 'Read the serial console log named above.' },
   DIB_E_OUTPUT_MISSING: { title: 'An element did not write an output it declares', hint: 'Check the element\'s hooks in the build log: the hook that writes the file into $DIB_ELEMENT_OUTPUT_DIR failed to or was skipped.' },
-  DIB_E_RAMDISK_BINARY_MISSING: { title: 'A binary the ramdisk needs is not in the image', hint: 'Install the package that provides it (package-installs or -p), or remove the name from the element\'s binary-deps.d.' },
   DIB_E_ENV_INVALID: { title: 'Invalid environment variable', hint: 'Fix or unset the variable named above.' },
 } as const satisfies Record<string, { title: string; hint: string }>;
 
@@ -46,21 +45,34 @@ export interface ErrorLocation {
   script?: string;
 }
 
+export interface DibErrorOptions {
+  location?: ErrorLocation;
+  cause?: unknown;
+  /** What to do, when the catalogue's general hint can be made more specific. */
+  hint?: string;
+}
+
+/** A catalogued error: the core's codes (ERRORS), or an element's own (ElementError). */
 export class DibError extends Error {
-  readonly code: ErrorCode;
+  /** A core code, or the code an element declares in its manifest's `errors`. */
+  readonly code: ErrorCode | (string & {});
+  readonly title: string;
   readonly location: ErrorLocation;
   readonly hint: string;
 
-  constructor(code: ErrorCode, message: string, options: { location?: ErrorLocation; cause?: unknown; hint?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: DibErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = 'DibError';
     this.code = code;
+    this.title = ERRORS[code]?.title ?? code;
     this.location = options.location ?? {};
-    this.hint = options.hint ?? ERRORS[code].hint;
+    this.hint = options.hint ?? ERRORS[code]?.hint ?? '';
   }
 
-  get title(): string {
-    return ERRORS[this.code].title;
+  /** The same error, with what the caller knows about where it happened filled in. */
+  at(location: ErrorLocation): this {
+    Object.assign(this.location, { ...location, ...this.location });
+    return this;
   }
 
   /** The text a user reads: code and title, the specifics, where, and what to do. */

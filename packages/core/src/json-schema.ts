@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { ConfigSchema } from './config/schema.js';
-import { ManifestSchema } from './manifest.js';
+import { ManifestSchema } from './contract/manifest.js';
+import { PlanJsonSchema } from './plan-json.js';
 
 const generate = (schema: z.ZodType, title: string) => ({
   ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
@@ -14,3 +15,4 @@ const generate = (schema: z.ZodType, title: string) => ({
 
 export const configJsonSchema = () => generate(ConfigSchema, 'dib config file (dib.config.*, .dibrc*, package.json#dib)');
 export const manifestJsonSchema = () => generate(ManifestSchema, 'dib element manifest (defineElement)');
+export const planJsonSchema = () => ({ ...z.toJSONSchema(PlanJsonSchema, { io: 'output' }), title: 'dib build plan (dib create --dry-run --json)' });

@@ -15,9 +15,12 @@ import { collectHostTools, type NeededTool } from './host/tools.js';
 import { OUTPUT_FORMATS } from './outputs/formats.js';
 import { chooseLayout } from './block-device/choose-layout.js';
 import type { Layout } from './block-device/layout.js';
-import type { DiskHook } from './manifest.js';
+import type { DiskHook } from './contract/manifest.js';
 import { sortRunParts } from './hooks/run-parts.js';
-import { PHASES, PHASE_NAMES } from './phases.js';
+import { PHASES, PHASE_NAMES } from './contract/phases.js';
+import { DEFAULT_ROOT_LABEL } from './contract/root-label.js';
+import { withIdentities } from './block-device/fstab.js';
+import { MANIFEST_IMAGE_DIR } from './executor/image-metadata.js';
 
 export interface PlanRequest {
   /** Image name (used for IMAGE_NAME and messages). */
@@ -37,6 +40,8 @@ export interface PlanRequest {
   callerEnv: NodeJS.ProcessEnv;
   /** The command line, recorded in /etc/dib_arguments. */
   argv: readonly string[];
+  /** False for checks that plan part of an image (dib doctor vm): no operating-system element needed. */
+  requireOperatingSystem?: boolean;
 }
 
 export interface PlannedOutput {
@@ -48,15 +53,33 @@ export interface PlannedOutput {
   name?: string;
 }
 
+/** A cache directory bind-mounted into the chroot phases (install, ..., not finalise). */
+export interface PlannedCacheMount {
+  readonly element: string;
+  /** On the host, under the image cache. */
+  readonly source: string;
+  /** Inside the image. */
+  readonly target: string;
+}
+
+/**
+ * Variables whose values are paths of the build directory, made when the build starts;
+ * every other variable a hook receives is in `environment`.
+ */
+export const BUILD_DIRECTORY_VARIABLES = ['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR'] as const;
+
 export interface BuildPlan {
   readonly name: string;
   readonly image: ImageOptions & { output: string };
   readonly elements: readonly ResolvedElement[];
   readonly hooks: HookTree;
+  /** Every variable hooks receive, decided now (the build directory's paths are added when it exists). */
   readonly environment: Record<string, string>;
   readonly environmentOrigins: Record<string, EnvOrigin>;
+  /** Cache directories mounted into the chroot, with variables expanded. */
+  readonly cacheMounts: readonly PlannedCacheMount[];
   readonly outputs: readonly PlannedOutput[];
-  /** Block-device layout, present when a disk format is requested. */
+  /** Block-device layout, present when a disk format is requested; every filesystem has its label or UUID. */
   readonly layout?: Layout;
   readonly layoutSource?: string;
   /** Hooks run on the assembled disk, in run-parts order. */
@@ -97,7 +120,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
 
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
   const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;
-  const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase });
+  const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase, requireOperatingSystem: req.requireOperatingSystem });
   if (ramdisk && !elements.some((el) => el.manifest.outputs.some((o) => o.name === 'initramfs'))) {
     throw new DibError('DIB_E_ARGUMENT', `a ramdisk build needs an element that makes the initramfs; "${req.image.ramdiskElement}" declares no "initramfs" output`, {
       location: { element: req.image.ramdiskElement },
@@ -111,9 +134,15 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
 
   const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
   const output = path.resolve(req.image.output);
-  const rootLabel = req.image.rootLabel ?? 'cloudimg-rootfs';
+  const rootLabel = req.image.rootLabel ?? DEFAULT_ROOT_LABEL;
   const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel) : undefined;
-  const hostTools = collectHostTools(elements, types, chosen?.layout);
+  // Identities are decided here, so fstab, the bootloader and the dry-run agree.
+  const layout = chosen && withIdentities(chosen.layout);
+  const hostTools = collectHostTools(elements, types, layout);
+  const core = coreVariables(req, elements, output, imageCache, rootLabel, layout);
+  const environment = { ...env.values, ...core };
+  const environmentOrigins = { ...env.origins, ...Object.fromEntries(Object.keys(core).map((k) => [k, 'dib' as const])) };
+  warnings.push(...uninstalledPackages(elements));
   claimOnce(elements, (el) => el.manifest.diskHooks.map((h) => h.name), (name) => `disk hook ${name}`, (name) => ({ phase: 'disk', script: name }));
   const diskHooks = sortRunParts(
     elements.flatMap((el) => el.manifest.diskHooks.map((hook) => ({ name: hook.name, element: el.name, hook }))),
@@ -124,13 +153,14 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     image: { ...req.image, types, output },
     elements,
     hooks,
-    environment: env.values,
-    environmentOrigins: env.origins,
+    environment,
+    environmentOrigins,
+    cacheMounts: cacheMounts(elements, environment, imageCache),
     outputs: [
       ...types.map((type) => ({ type, path: OUTPUT_FORMATS[type].writesFile ? `${output}.${OUTPUT_FORMATS[type].extension}` : `docker image ${path.basename(output)}:latest` })),
       ...elementOutputs(elements, output),
     ],
-    layout: chosen?.layout,
+    layout,
     layoutSource: chosen?.source,
     diskHooks: chosen ? diskHooks : [],
     manifestDir: `${output}.d`,
@@ -144,6 +174,47 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     warnings,
     argv: req.argv,
   };
+}
+
+/** The variables the core sets for every hook (CORE_VARIABLES documents them), less the build directory's paths. */
+function coreVariables(req: PlanRequest, elements: readonly ResolvedElement[], output: string, imageCache: string, rootLabel: string, layout: Layout | undefined): Record<string, string> {
+  const vars: Record<string, string> = {
+    ARCH: req.image.arch,
+    IMAGE_NAME: path.basename(output),
+    IMAGE_ELEMENT: elements.map((e) => e.name).join(' '),
+    DIB_IMAGE_CACHE: imageCache,
+    DIB_OFFLINE: req.offline ? '1' : '',
+    DIB_DEBUG_TRACE: req.image.trace ? '1' : '0',
+    DIB_INSTALL_PACKAGES: req.image.packages.join(' '),
+    DIB_MANIFEST_IMAGE_DIR: MANIFEST_IMAGE_DIR,
+    DIB_ROOT_LABEL: rootLabel,
+    DIB_IMAGE_KIND: req.image.kind,
+    LANG: 'C.UTF-8',
+  };
+  if (layout) {
+    // The bootloader finds the root by this label, so it must be the layout's own.
+    const rootFs = layout.filesystems.find((f) => f.mountPoint === '/');
+    if (rootFs?.label) vars.DIB_ROOT_LABEL = rootFs.label;
+    vars.DIB_BLOCK_DEVICE_LABEL = layout.table?.label ?? 'none';
+    vars.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems.filter((f) => f.mountPoint).map((f) => f.mountPoint).join(' ');
+  }
+  return vars;
+}
+
+function cacheMounts(elements: readonly ResolvedElement[], env: Record<string, string>, imageCache: string): PlannedCacheMount[] {
+  return elements.flatMap((el) =>
+    el.manifest.cacheMounts
+      .filter((m) => !(m.disableWith && env[m.disableWith] === '0'))
+      .map((m) => ({ element: el.name, source: path.join(imageCache, m.cache.replace(/\$\{(\w+)\}/g, (_, v: string) => env[v] ?? '')), target: m.target })),
+  );
+}
+
+/** Packages declared in manifests are installed by an element that says it does (installsPackages); without one they would be silently skipped. */
+function uninstalledPackages(elements: readonly ResolvedElement[]): string[] {
+  if (elements.some((el) => el.manifest.installsPackages)) return [];
+  return elements
+    .filter((el) => Object.keys(el.manifest.packages).length)
+    .map((el) => `element "${el.name}" declares packages (${Object.keys(el.manifest.packages).join(', ')}) but nothing in the build installs them: add package-installs`);
 }
 
 /** Names (disk hooks, outputs) that two elements would both write: each may be declared once per build. */
@@ -203,14 +274,19 @@ export function formatPlan(plan: BuildPlan): string {
   }
   lines.push('', 'Environment passed to hooks:');
   for (const [k, v] of Object.entries(plan.environment).sort()) lines.push(`  ${k}=${v}  (${plan.environmentOrigins[k]})`);
+  lines.push(`  ${BUILD_DIRECTORY_VARIABLES.join(', ')}: paths in the build directory, made when the build starts`);
+  if (plan.cacheMounts.length) {
+    lines.push('', 'Cache mounts (chroot phases, not finalise):');
+    for (const m of plan.cacheMounts) lines.push(`  ${m.source} -> ${m.target}  (${m.element})`);
+  }
   if (plan.image.packages.length) lines.push('', `Extra packages (-p): ${plan.image.packages.join(' ')}`);
   if (plan.layout) {
     lines.push('', `Block-device layout (from ${plan.layoutSource}):`);
     const t = plan.layout.table;
     lines.push(`  ${plan.layout.image.name}: ${t ? `${t.label} partition table` : 'bare filesystem image'}${plan.image.size ? `, ${plan.image.size}` : ', sized from content'}`);
     for (const p of t?.partitions ?? []) lines.push(`    partition ${p.name}: ${'bytes' in p.size ? `${p.size.bytes} bytes` : `${p.size.percent}%`}${p.flags.length ? ` [${p.flags.join(',')}]` : ''} type ${p.type}`);
-    for (const f of plan.layout.filesystems) lines.push(`    ${f.type} on ${f.base}${f.label ? ` label ${f.label}` : ''}${f.mountPoint ? ` at ${f.mountPoint}` : ''}`);
-    for (const h of plan.diskHooks) lines.push(`    disk hook ${h.name} (${h.element})`);
+    for (const f of plan.layout.filesystems) lines.push(`    ${f.type} on ${f.base}${f.label ? ` label ${f.label}` : ''}${f.uuid ? ` uuid ${f.uuid}` : ''}${f.mountPoint ? ` at ${f.mountPoint}` : ''}`);
+    for (const h of plan.diskHooks) lines.push(`    disk step ${h.name} (${h.element})`);
   }
   lines.push('', 'Outputs:');
   for (const o of plan.outputs) lines.push(`  ${o.element ? `${o.name} (element ${o.element})` : o.type}: ${o.path}`);

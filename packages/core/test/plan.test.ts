@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ImageSchema, PHASES, PHASE_NAMES, createPlan, formatPlan, type ImageOptionsInput, type PlanRequest } from '@dib/core';
+import { ImageSchema, PHASES, PHASE_NAMES, createPlan, formatPlan, type BuildPlan, type ImageOptionsInput, type PlanRequest } from '@dib/core';
 import { SCRIPT, dibError, useTempDirs, writeClassicElement, writePackageElement } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -47,6 +47,10 @@ function request(root: string, elementsDir: string, image: Partial<ImageOptionsI
     argv: ['dib', 'create', 'app'],
   };
 }
+
+/** The variables (or their origins) that came from outside dib: element defaults, the config file, the caller. */
+const fromOutside = (plan: BuildPlan, values: Record<string, string> = plan.environment) =>
+  Object.fromEntries(Object.entries(values).filter(([k]) => plan.environmentOrigins[k] !== 'dib'));
 
 describe('createPlan', () => {
   it('a disk format (qcow2) with no block-device element plans the default bare ext4 filesystem, labelled cloudimg-rootfs', async () => {
@@ -96,8 +100,11 @@ describe('createPlan', () => {
       ['base', ['added by default (-n leaves it out)']],
     ]);
     expect(plan.hooks.phases.install.map((h) => `${h.name}:${h.element}`)).toEqual(['00-base:base', '10-myos:myos', '50-app:app']);
-    expect(plan.environment).toEqual({ APP_MODE: 'slow', DIB_EXTRA: 'yes' });
-    expect(plan.environmentOrigins).toEqual({ APP_MODE: 'environment', DIB_EXTRA: 'environment' });
+    expect(fromOutside(plan)).toEqual({ APP_MODE: 'slow', DIB_EXTRA: 'yes' });
+    expect(fromOutside(plan, plan.environmentOrigins)).toEqual({ APP_MODE: 'environment', DIB_EXTRA: 'environment' });
+    // What the core sets is in the plan too, decided now.
+    expect(plan.environment).toMatchObject({ ARCH: 'amd64', IMAGE_NAME: 'img', IMAGE_ELEMENT: 'myos app base', DIB_ROOT_LABEL: 'cloudimg-rootfs', DIB_IMAGE_KIND: 'disk', DIB_IMAGE_CACHE: path.join(root, 'cache') });
+    expect(plan.environment.DIB_BLOCK_DEVICE_LABEL).toBeUndefined();
     expect(plan.outputs).toEqual([
       { type: 'tar', path: `${out}.tar` },
       { type: 'tgz', path: `${out}.tgz` },
@@ -127,8 +134,8 @@ describe('createPlan', () => {
   it('the config file\'s environment sits between element defaults and the caller\'s environment', async () => {
     const { root, elementsDir } = fixtureProject();
     const plan = await createPlan(request(root, elementsDir, { types: ['tar'], environment: { APP_MODE: 'from-config', DIB_Y: 'c' } }, { DIB_Y: 'caller' }));
-    expect(plan.environment).toEqual({ APP_MODE: 'from-config', DIB_Y: 'caller' });
-    expect(plan.environmentOrigins).toEqual({ APP_MODE: 'config file', DIB_Y: 'environment' });
+    expect(fromOutside(plan)).toEqual({ APP_MODE: 'from-config', DIB_Y: 'caller' });
+    expect(fromOutside(plan, plan.environmentOrigins)).toEqual({ APP_MODE: 'config file', DIB_Y: 'environment' });
   });
 
   it('--image-size with tar is a warning that it has no effect', async () => {
@@ -205,7 +212,8 @@ describe('formatPlan', () => {
     expect(text).toContain('environment.d (sourced before every script, in this order):');
 
     // environment: element defaults and the caller's DIB_* only, with origins
-    expect(text).toContain('Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  DIB_EXTRA=yes  (environment)');
+    expect(text).toContain('Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  ARCH=amd64  (dib)\n  DIB_DEBUG_TRACE=0  (dib)\n  DIB_EXTRA=yes  (environment)');
+    expect(text).toContain('TARGET_ROOT, TMP_MOUNT_PATH, TMP_BUILD_DIR, TMP_HOOKS_PATH, DIB_ELEMENT_OUTPUT_DIR: paths in the build directory, made when the build starts');
     expect(text).not.toContain('FOO');
 
     expect(text).toContain('Extra packages (-p): vim curl');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandError, CommandRunner, howItEnded } from '../src/build/runner.js';
+import { CommandError, CommandRunner, howItEnded } from '../src/executor/runner.js';
 
 const failureOf = async (script: string): Promise<CommandError> => {
   const lines: string[] = [];

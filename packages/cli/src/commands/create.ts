@@ -1,6 +1,6 @@
 /** `dib create` / `disk-image-create`: plan, then build, each selected image. */
 import { existsSync, statSync } from 'node:fs';
-import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, type BuildEvent, type BuildPlan } from '@dib/core';
+import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, planToJson, type BuildEvent, type BuildPlan } from '@dib/core';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
 import { EXIT, reportError } from '../exit.js';
@@ -153,7 +153,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
     const plans: BuildPlan[] = [];
     for (const req of requests) plans.push(await createPlan(req));
     if (v['dry-run']) {
-      for (const plan of plans) process.stdout.write(json ? `${JSON.stringify(planJson(plan))}\n` : `${formatPlan(plan)}\n\n`);
+      for (const plan of plans) process.stdout.write(json ? `${JSON.stringify(planToJson(plan))}\n` : `${formatPlan(plan)}\n\n`);
       return EXIT.ok;
     }
     for (const plan of plans) {
@@ -208,19 +208,3 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
 }
 
 const sizeOf = (file: string) => (existsSync(file) ? ` (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB)` : '');
-
-/** The plan as data for --dry-run --json (functions and schemas left out). */
-export function planJson(plan: BuildPlan) {
-  return {
-    name: plan.name,
-    image: plan.image,
-    elements: plan.elements.map((e) => ({ name: e.name, source: e.source, reasons: e.reasons })),
-    phases: Object.fromEntries(Object.entries(plan.hooks.phases).map(([p, hooks]) => [p, hooks.map((h) => ({ name: h.name, element: h.element, typescript: !!h.hostHook }))])),
-    environmentD: plan.hooks.environment.map((h) => ({ name: h.name, element: h.element })),
-    environment: plan.environment,
-    outputs: plan.outputs,
-    manifestDir: plan.manifestDir,
-    logfile: plan.logfile,
-    warnings: plan.warnings,
-  };
-}

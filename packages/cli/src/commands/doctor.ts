@@ -1,10 +1,10 @@
 /** `dib doctor`: the host tools the requested elements and outputs need, and `--fix` to install them. */
-import { checkTools, chooseLayout, collectHostTools, ElementFinder, OUTPUT_FORMATS, resolveElements, which } from '@dib/core';
+import { checkTools, createPlan, which } from '@dib/core';
 import { execa } from 'execa';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';
-import { searchContext } from '../images.js';
+import { searchContext, selectImages } from '../images.js';
 
 export const DOCTOR_USAGE = `Usage: dib doctor [options] [ELEMENT...]
 
@@ -28,17 +28,18 @@ const OPTIONS = {
 } as const;
 
 export const doctorCommand = command(DOCTOR_USAGE, OPTIONS, async (v, positionals, json) => {
-  const ctx = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
-  const configured = Object.values(ctx.loaded.config.images);
-  const elements = positionals.length ? positionals : configured.length ? configured.flatMap((i) => i.elements) : ['debian'];
-  const types = splitList(v.t).length ? splitList(v.t) : configured.length ? configured.flatMap((i) => i.types) : ['qcow2'];
-  const finder = new ElementFinder(ctx);
-  const resolved = await resolveElements([...new Set(elements)], finder, { addBase: true, requireOperatingSystem: false });
-  const uniqueTypes = [...new Set(types)];
-  const disk = uniqueTypes.some((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
-  // Disk formats also need the layout's tools (sfdisk, mkfs.*, mtools): use the layout the build would.
-  const layout = disk ? chooseLayout(resolved, undefined, process.env as Record<string, string>, 'cloudimg-rootfs').layout : undefined;
-  const tools = collectHostTools(resolved, uniqueTypes, layout);
+  const global = { config: v.config, elementsPath: v['elements-path'] };
+  const { loaded } = await searchContext(global);
+  const types = splitList(v.t);
+  // The plans the builds would make (config images or the named elements), so the layout, types and elements are theirs.
+  const named = positionals.length || Object.keys(loaded.config.images).length ? positionals : ['debian'];
+  const { requests } = await selectImages(named, { types: types.length ? types : undefined }, global, ['dib', 'doctor']);
+  const plans = await Promise.all(requests.map((req) => createPlan({ ...req, requireOperatingSystem: false })));
+  const seen = new Set<string>();
+  const tools = plans.flatMap((p) => p.hostTools).filter((t) => {
+    const key = `${t.neededBy}:${t.anyOf.join('|')}`;
+    return !seen.has(key) && seen.add(key);
+  });
   const status = await checkTools(tools);
   const missing = status.filter((s) => !s.found);
   if (json) {

@@ -6,7 +6,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, ftruncateSync } from 'node:fs';
 import path from 'node:path';
-import type { HostTool } from '../manifest.js';
+import type { HostTool } from '../contract/manifest.js';
 import type { FilesystemSpec } from './layout.js';
 
 export interface MkfsContext {

@@ -1,4 +1,4 @@
-import type { ElementManifest } from '../manifest.js';
+import type { ElementManifest } from '../contract/manifest.js';
 
 /** Where an element was found. */
 export type ElementSource =

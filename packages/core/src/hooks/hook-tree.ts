@@ -7,8 +7,8 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import path from 'node:path';
 import { DibError } from '../errors.js';
 import type { ResolvedElement } from '../elements/resolve.js';
-import { PHASES, PHASE_NAMES, HOOK_DIRS, type PhaseName } from '../phases.js';
-import type { HostHook } from '../manifest.js';
+import { PHASES, PHASE_NAMES, HOOK_DIRS, type PhaseName } from '../contract/phases.js';
+import type { DiskHook, HostHook } from '../contract/manifest.js';
 import { RUNNABLE_NAME, sortRunParts } from './run-parts.js';
 
 export interface HookEntry {
@@ -17,8 +17,8 @@ export interface HookEntry {
   readonly element: string;
   /** Absolute path of the file in the element; absent for TypeScript hooks. */
   readonly source?: string;
-  /** Present for TypeScript host hooks. */
-  readonly hostHook?: HostHook;
+  /** Present for TypeScript hooks: host-phase hooks and disk steps. */
+  readonly hostHook?: HostHook | DiskHook;
 }
 
 export interface HookTree {
@@ -26,7 +26,7 @@ export interface HookTree {
   readonly phases: Record<PhaseName, HookEntry[]>;
   /** environment.d files, in source order. */
   readonly environment: HookEntry[];
-  /** Every file-backed entry, copied into the tree on disk (hook dirs, environment.d, bin/, static/, ramdisk dirs). */
+  /** Every file-backed entry, copied into the tree on disk (phase dirs, environment.d, bin/, static/, declared data dirs). */
   readonly files: { dir: string; entry: HookEntry }[];
   readonly warnings: string[];
 }
@@ -58,8 +58,10 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   const files: { dir: string; entry: HookEntry }[] = [];
   const warnings: string[] = [];
 
+  // Beside the core's directories, the data directories that elements in the build consume.
+  const dirs = [...new Set([...HOOK_DIRS, ...elements.flatMap((el) => el.manifest.dataDirs)])];
   for (const el of elements) {
-    for (const dir of HOOK_DIRS) {
+    for (const dir of dirs) {
       const full = path.join(el.directory, dir);
       if (!existsSync(full) || !statSync(full).isDirectory()) continue;
       for (const name of readdirSync(full)) {

@@ -1,5 +1,5 @@
 /** The host tools a build needs: the core's own, each element's, and each output format's. */
-import type { HostTool } from '../manifest.js';
+import type { HostTool } from '../contract/manifest.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
 import { DibError } from '../errors.js';
 import type { Layout } from '../block-device/layout.js';

@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { HostTool } from '../manifest.js';
+import type { HostTool } from '../contract/manifest.js';
 import { DibError } from '../errors.js';
 import { writeTarball } from './tarball.js';
 

@@ -32,8 +32,12 @@ export const PHASES = define({
 export type PhaseName = keyof typeof PHASES;
 export const PHASE_NAMES = Object.keys(PHASES) as PhaseName[];
 
-/** Element directories that are not phases but are part of the hook tree. */
-export const EXTRA_HOOK_DIRS = ['environment.d', 'bin', 'binary-deps.d', 'init.d', 'udev.d', 'static'] as const;
+/**
+ * Element directories that are not phases but that the core gives meaning to:
+ * environment.d is sourced before every script, bin/ is on PATH, static/ is copied in as is.
+ * Directories other elements read (a ramdisk's init.d) are declared by those elements (`dataDirs`).
+ */
+export const EXTRA_HOOK_DIRS = ['environment.d', 'bin', 'static'] as const;
 
 /** All directories merged into the hook tree, phases first. */
 export const HOOK_DIRS: readonly string[] = [...PHASE_NAMES.map((p) => PHASES[p].dir), ...EXTRA_HOOK_DIRS];

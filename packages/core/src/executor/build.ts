@@ -4,26 +4,26 @@
  * success, failure and interrupt alike.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { fstabText, withIdentities } from '../block-device/fstab.js';
+import { fstabText } from '../block-device/fstab.js';
 import os from 'node:os';
 import path from 'node:path';
 import { Listr, type ListrTask } from 'listr2';
 import { DibError, isDibError } from '../errors.js';
-import { PHASES, PHASE_NAMES, type PhaseName } from '../phases.js';
-import type { BuildPlan } from '../plan.js';
+import { PHASES, PHASE_NAMES, type PhaseName } from '../contract/phases.js';
+import { BUILD_DIRECTORY_VARIABLES, type BuildPlan } from '../plan.js';
 import { ChrootSession } from './chroot.js';
 import type { BuildContext } from './context.js';
 import type { EventSink } from './events.js';
 import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
 import { writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
-import { MANIFEST_IMAGE_DIR, writeImageMetadata } from './image-metadata.js';
+import { writeImageMetadata } from './image-metadata.js';
 import { BuildLog } from './log.js';
 import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
 import { ResourceStack } from './resources.js';
 import { CommandError, CommandRunner } from './runner.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
-import { writeOutputs } from './write-outputs.js';
+import { outputTasks } from './write-outputs.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
 
 export interface BuildOptions {
@@ -49,7 +49,12 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   const log = new BuildLog(plan.logfile);
   const runner = new CommandRunner((line, label) => log.line(line, label));
   const resources = new ResourceStack(`${started}-${process.pid}`);
-  const onAbort = () => void runner.abort();
+  // Hooks get this signal: it fires with the runner's abort, whatever interrupts the build.
+  const interrupted = new AbortController();
+  const onAbort = () => {
+    interrupted.abort();
+    void runner.abort();
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   emit({ event: 'build-start', image: plan.name, elements: plan.elements.map((e) => e.name), outputs: plan.outputs.map((o) => o.path) });
   for (const w of plan.warnings) {
@@ -60,7 +65,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   let ctx: BuildContext | undefined;
   let failure: unknown;
   try {
-    ctx = await prepare(plan, runner, resources, log, emit);
+    ctx = await prepare(plan, runner, resources, log, emit, interrupted.signal);
     await tasks(ctx, options.renderer).run();
     const durationMs = Date.now() - started;
     log.line(`build finished in ${(durationMs / 1000).toFixed(1)}s`);
@@ -97,7 +102,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   }
 }
 
-async function prepare(plan: BuildPlan, runner: CommandRunner, resources: ResourceStack, log: BuildLog, emit: EventSink): Promise<BuildContext> {
+async function prepare(plan: BuildPlan, runner: CommandRunner, resources: ResourceStack, log: BuildLog, emit: EventSink, signal: AbortSignal): Promise<BuildContext> {
   const buildDir = mkdtempSync(path.join(process.env.DIB_TMP_DIR ?? os.tmpdir(), 'dib_build.'));
   resources.push({ kind: 'dir', path: buildDir }, async () => {
     const held = mountsUnder(buildDir);
@@ -116,40 +121,18 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
   const elementOutputDir = path.join(buildDir, 'element-outputs');
   mkdirSync(elementOutputDir);
   writeHookTree(plan.hooks, hooksPath);
+  // Everything else was decided by the plan; only the build directory's paths are new.
   const env: Record<string, string> = {
     ...plan.environment,
-    ARCH: plan.image.arch,
     TARGET_ROOT: targetRoot,
     TMP_MOUNT_PATH: targetRoot,
     TMP_BUILD_DIR: buildDir,
     TMP_HOOKS_PATH: hooksPath,
-    IMAGE_NAME: path.basename(plan.image.output),
-    IMAGE_ELEMENT: plan.elements.map((e) => e.name).join(' '),
-    DIB_IMAGE_CACHE: plan.imageCache,
-    DIB_OFFLINE: plan.offline ? '1' : '',
-    DIB_DEBUG_TRACE: plan.image.trace ? '1' : '0',
-    DIB_INSTALL_PACKAGES: plan.image.packages.join(' '),
-    DIB_MANIFEST_IMAGE_DIR: MANIFEST_IMAGE_DIR,
-    DIB_ROOT_LABEL: plan.image.rootLabel ?? 'cloudimg-rootfs',
     DIB_ELEMENT_OUTPUT_DIR: elementOutputDir,
-    DIB_IMAGE_KIND: plan.image.kind,
-    LANG: 'C.UTF-8',
-  };
-  const layout = plan.layout ? withIdentities(plan.layout) : undefined;
-  if (layout) {
-    // The bootloader finds the root by this label, so it must be the layout's own.
-    const rootFs = layout.filesystems.find((f) => f.mountPoint === '/');
-    if (rootFs?.label) env.DIB_ROOT_LABEL = rootFs.label;
-    env.DIB_BLOCK_DEVICE_LABEL = layout.table?.label ?? 'none';
-    env.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems.filter((f) => f.mountPoint).map((f) => f.mountPoint).join(' ');
-  }
-  const cacheMounts = plan.elements.flatMap((el) =>
-    el.manifest.cacheMounts
-      .filter((m) => !(m.disableWith && env[m.disableWith] === '0'))
-      .map((m) => ({ source: path.join(plan.imageCache, m.cache.replace(/\$\{(\w+)\}/g, (_, v) => env[v] ?? '')), target: m.target })),
-  );
+  } satisfies Record<(typeof BUILD_DIRECTORY_VARIABLES)[number], string>;
+  const cacheMounts = plan.cacheMounts.map(({ source, target }) => ({ source, target }));
   const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts });
-  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, layout };
+  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, signal };
 }
 
 function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
@@ -168,20 +151,7 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
         [
           ...ctx.plan.hooks.phases[phase].map((hook) => ({
             title: `${hook.name} (${hook.element})`,
-            task: async () => {
-              const t0 = Date.now();
-              ctx.emit({ event: 'script-start', phase, script: hook.name, element: hook.element });
-              ctx.log.line(`-> ${phase}/${hook.name} (element ${hook.element})`);
-              try {
-                await runHook(ctx, phase, hook);
-              } catch (e) {
-                ctx.emit({ event: 'script-end', phase, script: hook.name, element: hook.element, durationMs: Date.now() - t0, status: 'failed' });
-                throw e;
-              }
-              const durationMs = Date.now() - t0;
-              ctx.log.line(`<- ${phase}/${hook.name} (element ${hook.element}) ${(durationMs / 1000).toFixed(2)}s`);
-              ctx.emit({ event: 'script-end', phase, script: hook.name, element: hook.element, durationMs, status: 'ok' });
-            },
+            task: () => runHook(ctx, phase, hook),
           })),
           {
             title: 'end of phase',
@@ -204,13 +174,13 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
         ? always('post-install', 'record build metadata', async () => {
             await ctx.chroot.close();
             writeImageMetadata(ctx.plan, ctx.targetRoot, ctx.env);
-            if (ctx.layout) writeFileSync(path.join(ctx.targetRoot, 'etc/fstab'), fstabText(ctx.layout));
+            if (ctx.plan.layout) writeFileSync(path.join(ctx.targetRoot, 'etc/fstab'), fstabText(ctx.plan.layout));
           })
         : phase === 'finalise'
           ? always('finalise', 'leave chroot', () => ctx.chroot.close())
           : [phaseTasks[i]],
   );
-  return new Listr([...list, { title: 'write outputs', task: () => writeOutputs(ctx) }], {
+  return new Listr([...list, { title: 'write outputs', task: (_, task) => task.newListr(outputTasks(ctx), { concurrent: false, exitOnError: true }) }], {
     concurrent: false,
     exitOnError: true,
     registerSignalListeners: false,

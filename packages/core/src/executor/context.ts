@@ -1,5 +1,4 @@
 import type { BuildPlan } from '../plan.js';
-import type { Layout } from '../block-device/layout.js';
 import type { ChrootSession } from './chroot.js';
 import type { EventSink } from './events.js';
 import type { BuildLog } from './log.js';
@@ -19,8 +18,8 @@ export interface BuildContext {
   /** DIB_ELEMENT_OUTPUT_DIR: elements' declared outputs are written here first. */
   readonly elementOutputDir: string;
   readonly chroot: ChrootSession;
-  /** The plan's layout with a label or UUID for every filesystem (fstab refers to them). */
-  readonly layout?: Layout;
-  /** Sanitised environment plus the core's variables, before per-phase paths. */
+  /** The plan's environment plus the build directory's paths, before per-phase PATH. */
   readonly env: Record<string, string>;
+  /** Aborted when the build is interrupted; TypeScript hooks get it as ctx.signal. */
+  readonly signal: AbortSignal;
 }

@@ -4,6 +4,7 @@
  * (`install.d/`, `root.d/`, ...); host-side hooks may also be TypeScript functions.
  */
 import { z } from 'zod';
+import { NodeSchema } from '../block-device/schema.js';
 import type { DiskHookContext, HostHookContext } from './hook-context.js';
 import { PHASES, PHASE_NAMES, type PhaseName } from './phases.js';
 
@@ -12,14 +13,16 @@ export const ELEMENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 const elementName = z.string().regex(ELEMENT_NAME, 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** A variable an element reads. Only documented variables (and DIB_*) reach hooks. */
-export const EnvVarSchema = z.object({
-  /** What the variable changes. */
-  description: z.string().min(1),
-  /** Value used when the user sets none. Written into the hooks' environment. */
-  default: z.string().optional(),
-  /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
-  schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
-});
+export const EnvVarSchema = z
+  .object({
+    /** What the variable changes. */
+    description: z.string().min(1),
+    /** Value used when the user sets none. Written into the hooks' environment. */
+    default: z.string().optional(),
+    /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
+    schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
+  })
+  .strict();
 
 /** One package as in DIB's package-installs.yaml. */
 export const PackageInstallSchema = z
@@ -77,17 +80,32 @@ export const CacheMountSchema = z
   })
   .strict();
 
-export const HostHookSchema = z.object({
-  /** File-like name; sorts with the phase's scripts by run-parts rules. */
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"'),
-  run: z.custom<(ctx: HostHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
-});
+const hookName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"');
+
+export const HostHookSchema = z
+  .object({
+    /** File-like name; sorts with the phase's scripts by run-parts rules. */
+    name: hookName,
+    run: z.custom<(ctx: HostHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
+  })
+  .strict();
 
 /** Runs on the host after the disk image file is assembled (e.g. writing a boot sector). */
-export const DiskHookSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"'),
-  run: z.custom<(ctx: DiskHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
-});
+export const DiskHookSchema = z
+  .object({
+    name: hookName,
+    run: z.custom<(ctx: DiskHookContext) => Promise<void> | void>((v) => typeof v === 'function', 'a function'),
+  })
+  .strict();
+
+/** One entry of an element's error catalogue (made with defineErrors). */
+export const ElementErrorSchema = z
+  .object({
+    code: z.string(),
+    title: z.string().min(1),
+    hint: z.string().min(1),
+  })
+  .strict();
 
 /** A file an element writes beside the image (e.g. the kernel of a ramdisk build). */
 export const ElementOutputSchema = z
@@ -117,6 +135,8 @@ export const ManifestSchema = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), EnvVarSchema).default({}),
     /** Packages to install or remove (DIB's package-installs). */
     packages: z.record(z.string().min(1), PackageInstallSchema.nullable()).default({}),
+    /** This element installs the packages every element declares (package-installs does); without one, a build warns. */
+    installsPackages: z.boolean().default(false),
     /** Package name mapping (DIB's pkg-map). */
     pkgMap: PkgMapSchema.optional(),
     /** Host commands needed. */
@@ -126,7 +146,7 @@ export const ManifestSchema = z
     /** Directory holding the hook directories, relative to the package root. */
     hooksDir: z.string().default('.'),
     /** Default block-device layout (DIB's block-device-default.yaml), used when this element provides block-device. */
-    blockDevice: z.array(z.unknown()).optional(),
+    blockDevice: z.array(NodeSchema).min(1).optional(),
     /** Hooks run after the disk image is assembled, in run-parts order across elements. */
     diskHooks: z.array(DiskHookSchema).default([]),
     /** Element to add when a virtual dependency (e.g. block-device) has no provider in the build. */
@@ -136,6 +156,15 @@ export const ManifestSchema = z
      * (ctx.outputDir) and the builder moves it to OUTPUT.NAME once the build succeeds.
      */
     outputs: z.array(ElementOutputSchema).default([]),
+    /**
+     * Directories (beside the phase directories) that this element reads from every
+     * element in the build, e.g. ramdisk-base's binary-deps.d: they are merged into the
+     * hook tree (two elements shipping the same file there is an error) and reach
+     * TypeScript hooks as ctx.hookFiles.
+     */
+    dataDirs: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*\.d$/, 'a directory name ending in .d, e.g. init.d')).default([]),
+    /** The element's own error codes, from defineErrors; each is documented in the element's README. */
+    errors: z.record(z.string().regex(/^DIB_E_[A-Z0-9_]+$/, 'DIB_E_ and upper-case words'), ElementErrorSchema).default({}),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z
       .partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema))

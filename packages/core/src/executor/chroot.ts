@@ -29,6 +29,10 @@ export class ChrootSession {
     this.marker = path.join(options.targetRoot, '.dib-chroot-session');
   }
 
+  get isOpen(): boolean {
+    return this.open;
+  }
+
   async enter(withCaches = true): Promise<void> {
     if (this.open) return;
     const { targetRoot: root, hooksPath } = this.options;

@@ -9,7 +9,10 @@ import { copyFileSync, cpSync, createReadStream, existsSync, renameSync, rmSync,
 import path from 'node:path';
 import { assembleDisk, type AssembledDisk } from '../block-device/assemble.js';
 import { parseSize } from '../block-device/size.js';
-import { DibError, isDibError } from '../errors.js';
+import type { ListrTask } from 'listr2';
+import type { AssembledDiskInfo } from '../contract/hook-context.js';
+import { DibError } from '../errors.js';
+import { runHook } from './hook-runner.js';
 import { OUTPUT_FORMATS, type OutputContext } from '../outputs/formats.js';
 import type { PlannedOutput } from '../plan.js';
 import type { BuildContext } from './context.js';
@@ -61,7 +64,12 @@ function moveFile(from: string, to: string): void {
 
 const splitOptions = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : []);
 
-export async function writeOutputs(ctx: BuildContext): Promise<void> {
+/**
+ * The steps of writing the outputs, as progress entries: tree formats, then the disk
+ * (assembled once, then each disk step through the common hook runner), disk formats,
+ * element outputs and the manifest directory.
+ */
+export function outputTasks(ctx: BuildContext): ListrTask[] {
   const { plan } = ctx;
   const base = {
     targetRoot: ctx.targetRoot,
@@ -69,17 +77,11 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
     uncompressed: plan.image.uncompressed,
     qemuImgOptions: splitOptions(plan.image.qemuImgOptions),
   };
-  // All or nothing: a missing element output fails the build before any output is replaced.
   const elementOutputs = plan.outputs.filter((o) => o.element);
-  for (const out of elementOutputs) {
-    const staged = stagedPath(ctx, out);
-    if (!existsSync(staged)) {
-      throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${staged}`, {
-        location: { element: out.element },
-      });
-    }
-  }
+  const formats = plan.outputs.filter((o) => !o.element);
+  const isDisk = (o: PlannedOutput) => OUTPUT_FORMATS[o.type].kind === 'disk';
   let disk: AssembledDisk | undefined;
+
   const finish = async (out: PlannedOutput) => {
     if (plan.image.checksum) {
       for (const [algorithm, sum] of Object.entries(await digests(out.path))) {
@@ -88,34 +90,71 @@ export async function writeOutputs(ctx: BuildContext): Promise<void> {
     }
     ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(out.path).size });
   };
-  const formats = plan.outputs.filter((o) => !o.element);
-  const ordered = [...formats].sort((a, b) => Number(OUTPUT_FORMATS[a.type].kind === 'disk') - Number(OUTPUT_FORMATS[b.type].kind === 'disk'));
-  for (const out of ordered) {
-    const format = OUTPUT_FORMATS[out.type];
-    if (format.kind === 'disk' && !disk) disk = await makeDisk(ctx);
-    const run: OutputContext['run'] = (c, a, input) => ctx.runner.run(c, a, { label: `output/${out.type}`, input });
-    if (!format.writesFile) {
-      await format.produce({ ...base, disk: disk?.file, file: path.join(ctx.buildDir, `${out.type}-export`), run });
-      ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: 0 });
-      continue;
-    }
-    await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
-    await finish(out);
-  }
-  for (const out of elementOutputs) {
-    await writeAtomically(out.path, async (tmp) => moveFile(stagedPath(ctx, out), tmp));
-    await finish(out);
-  }
-  await writeAtomically(plan.manifestDir, async (tmp) => {
-    cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true });
+  const formatTask = (out: PlannedOutput): ListrTask => ({
+    title: `${out.type}: ${out.path}`,
+    task: async () => {
+      const format = OUTPUT_FORMATS[out.type];
+      const run: OutputContext['run'] = (c, a, input) => ctx.runner.run(c, a, { label: `output/${out.type}`, input });
+      if (!format.writesFile) {
+        await format.produce({ ...base, disk: disk?.file, file: path.join(ctx.buildDir, `${out.type}-export`), run });
+        ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: 0 });
+        return;
+      }
+      await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
+      await finish(out);
+    },
   });
+
+  const diskTasks: ListrTask[] = formats.some(isDisk)
+    ? [
+        { title: 'assemble disk', task: async () => void (disk = await assembleFromTree(ctx)) },
+        ...plan.diskHooks.map(({ name, element, hook }) => ({
+          title: `disk/${name} (${element})`,
+          task: () => runHook(ctx, 'disk', { name, element, hostHook: hook }, { disk: diskInfo(ctx, disk!) }),
+        })),
+        ...formats.filter(isDisk).map(formatTask),
+      ]
+    : [];
+  return [
+    {
+      // All or nothing: a missing element output fails the build before any output is replaced.
+      title: 'check element outputs',
+      skip: () => elementOutputs.length === 0,
+      task: () => {
+        for (const out of elementOutputs) {
+          if (!existsSync(stagedPath(ctx, out))) {
+            throw new DibError('DIB_E_OUTPUT_MISSING', `element "${out.element}" declares the output "${out.name}" but no hook wrote ${stagedPath(ctx, out)}`, {
+              location: { element: out.element },
+            });
+          }
+        }
+      },
+    },
+    ...formats.filter((o) => !isDisk(o)).map(formatTask),
+    ...diskTasks,
+    ...elementOutputs.map((out) => ({
+      title: `${out.name} (${out.element}): ${out.path}`,
+      task: async () => {
+        await writeAtomically(out.path, async (tmp) => moveFile(stagedPath(ctx, out), tmp));
+        await finish(out);
+      },
+    })),
+    {
+      title: `manifests: ${plan.manifestDir}`,
+      task: () => writeAtomically(plan.manifestDir, async (tmp) => cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true })),
+    },
+  ];
 }
 
-async function makeDisk(ctx: BuildContext): Promise<AssembledDisk> {
+const diskInfo = (ctx: BuildContext, disk: AssembledDisk): AssembledDiskInfo => ({
+  file: disk.file,
+  label: ctx.plan.layout!.table?.label,
+  partitions: disk.geometry.partitions.map((p) => ({ name: p.spec.name, index: p.index, start: p.start, size: p.size, type: p.spec.type })),
+});
+
+function assembleFromTree(ctx: BuildContext): Promise<AssembledDisk> {
   const { plan } = ctx;
-  const layout = ctx.layout!;
-  const run = (c: string, a: readonly string[], input?: string) => ctx.runner.run(c, a, { label: 'block-device', input });
-  const disk = await assembleDisk(
+  return assembleDisk(
     {
       targetRoot: ctx.targetRoot,
       workDir: path.join(ctx.buildDir, 'disk'),
@@ -123,7 +162,7 @@ async function makeDisk(ctx: BuildContext): Promise<AssembledDisk> {
       extraSize: plan.image.extraSize ? parseSize(plan.image.extraSize) : undefined,
       extraOptions: splitOptions(plan.image.mkfsOptions),
       log: (line) => ctx.log.line(line, 'block-device'),
-      run,
+      run: (c, a, input) => ctx.runner.run(c, a, { label: 'block-device', input }),
       withLoopMount: async (file, dir, fn) => {
         // xfs only: a loop mount, released as soon as the copy is done (or fails).
         await mountRegistered(ctx.runner, ctx.resources, ['-o', 'loop', file], dir);
@@ -134,24 +173,6 @@ async function makeDisk(ctx: BuildContext): Promise<AssembledDisk> {
         }
       },
     },
-    layout,
+    plan.layout!,
   );
-  for (const { name, element, hook } of plan.diskHooks) {
-    ctx.log.line(`-> disk/${name} (element ${element})`);
-    try {
-      await hook.run({
-        element,
-        disk: disk.file,
-        label: layout.table?.label,
-        partitions: disk.geometry.partitions.map((p) => ({ name: p.spec.name, index: p.index, start: p.start, size: p.size, type: p.spec.type })),
-        targetRoot: ctx.targetRoot,
-        env: ctx.env,
-        log: (line) => ctx.log.line(line, `disk/${name}`),
-        run: (c, a) => ctx.runner.run(c, a, { label: `disk/${name}` }),
-      });
-    } catch (cause) {
-      throw isDibError(cause) ? cause : new DibError('DIB_E_HOOK_FAILED', `disk hook ${name} of element "${element}" failed: ${(cause as Error)?.message ?? cause}`, { location: { element, phase: 'disk', script: name }, cause });
-    }
-  }
-  return disk;
 }

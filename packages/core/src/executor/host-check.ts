@@ -1,7 +1,7 @@
 /** Host checks before anything is created: root, tools, memory for tmpfs. */
 import { readFileSync } from 'node:fs';
 import { DibError } from '../errors.js';
-import type { HostTool } from '../manifest.js';
+import type { HostTool } from '../contract/manifest.js';
 import { which } from '../host/which.js';
 
 export interface ToolStatus<T extends HostTool = HostTool> {
