@@ -19,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: ['test/require-root.ts'],
           include: ['packages/*/test/**/*.integration.test.ts', 'elements/*/test/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
           testTimeout: 20 * 60_000,
           hookTimeout: 30 * 60_000,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultImageCache } from '@dib/core';
 import { hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, OUT } from './helpers.js';
@@ -101,9 +101,5 @@ describe.runIf(isRoot)('debian build to tar', () => {
   it('leaves no mount, loop device or state file behind', async () => {
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
     expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
-  });
-
-  afterAll(() => {
-    // The tarball is kept for later test files; its extracted copies are not.
   });
 });

@@ -2,11 +2,11 @@
  * Builds that fail or are interrupted: a non-zero exit naming element, phase and
  * script; nothing mounted afterwards; no output under its final name.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DIB_BIN, hostState, leakedSince, runDib, type HostState } from '@dib/testing';
+import { DIB_BIN, hostState, leakedSince, runDib, writePackageElement, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, OUT } from './helpers.js';
 
 const partials = (dir: string, name: string) => readdirSync(dir).filter((f) => f.startsWith(`.${name}`) && f.includes('dib-partial'));
@@ -39,6 +39,41 @@ describe.runIf(isRoot)('a failing hook', () => {
     expect(run.stderr).toContain('pre-install.d/20-fail-silently of element "fail-silently" failed (exit status 141: a command in it was killed by SIGPIPE; it printed nothing before it ended');
     expect(run.stderr).toMatch(/the build log's last line before it: "\[.+\] .+"; rerun with -x/);
     expect(run.stderr).not.toContain('last lines:');
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
+});
+
+describe.runIf(isRoot)('a failing disk step', () => {
+  it('is reported like a script: element, phase and hook, its command\'s last lines, and the same events', async () => {
+    const before = await hostState();
+    // A third party's package element whose TypeScript disk step runs a failing command.
+    const project = mkdtempSync(path.join(OUT, 'disk-step-project-'));
+    writeFileSync(path.join(project, 'package.json'), '{"name":"disk-step-project","private":true}');
+    writePackageElement(project, 'dib-element-bad-disk-step', {
+      manifest: `export default {
+  name: 'bad-disk-step',
+  description: 'A disk step that fails',
+  diskHooks: [{ name: '50-bad-disk-step', run: async (ctx) => { ctx.log('about to fail on ' + ctx.disk.file); await ctx.run('/bin/sh', ['-c', 'echo the disk step says no >&2; exit 7']); } }],
+};\n`,
+    });
+    const output = path.join(OUT, 'bad-disk-step');
+    const run = await runDib(['create', '--json', '-o', output, '-t', 'raw', 'debian-minimal', 'block-device-mbr', 'bad-disk-step'], {
+      cwd: project,
+      env: buildEnv({ DIB_DEBIAN_INITRAMFS: 'skip' }),
+    });
+    rmSync(project, { recursive: true, force: true });
+    expect(run.exitCode).toBe(1);
+    const events = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const step = { phase: 'disk', script: '50-bad-disk-step', element: 'bad-disk-step' };
+    expect(events).toContainEqual({ event: 'script-start', ...step });
+    expect(events).toContainEqual(expect.objectContaining({ event: 'script-end', ...step, status: 'failed' }));
+    const error = events.find((e) => e.event === 'error');
+    expect(error).toMatchObject({ code: 'DIB_E_HOOK_FAILED', location: step });
+    expect(error.message).toContain('disk hook 50-bad-disk-step of element "bad-disk-step" failed: /bin/sh -c echo the disk step says no >&2; exit 7 (exit status 7; last lines:');
+    expect(error.message).toContain('| the disk step says no');
+    expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/\[disk\/50-bad-disk-step \(bad-disk-step\)\] about to fail on \/.+\/disk/);
+    expect(existsSync(`${output}.raw`)).toBe(false);
+    expect(partials(OUT, 'bad-disk-step.raw')).toEqual([]);
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
   });
 });

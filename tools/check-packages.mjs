@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const NOT_SCRIPTS = ['environment.d', 'binary-deps.d', 'init.d', 'udev.d'];
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +18,7 @@ const dirs = workspaces.flatMap((pattern) => {
   return readdirSync(base).map((d) => path.join(base, d)).filter((d) => existsSync(path.join(d, 'package.json')));
 });
 
+const packageNames = new Set(dirs.map((d) => JSON.parse(readFileSync(path.join(d, 'package.json'), 'utf8')).name));
 const leaves = (v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : []);
 const norm = (p) => path.posix.normalize(p.replace(/^\.\//, ''));
 const problems = [];
@@ -28,6 +29,7 @@ for (const dir of dirs) {
   if (pkg.private) continue;
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const files = new Map(packed.files.map((f) => [f.path, f]));
+  const isElement = pkg.name.startsWith('@dib/element-');
   const fail = (msg) => problems.push(`${pkg.name}: ${msg}`);
 
   const targets = [pkg.main, pkg.types, ...leaves(pkg.exports ?? {}), ...leaves(pkg.bin ?? {})].filter(Boolean).map(norm);
@@ -40,8 +42,13 @@ for (const dir of dirs) {
     // Phase directories hold scripts run-parts runs; environment.d is sourced and the
     // ramdisk directories (binary-deps.d, init.d, udev.d) are data.
     if (/^[^/]+\.d\/[^/]+$/.test(f) && !NOT_SCRIPTS.some((d) => f.startsWith(`${d}/`)) && !executable) fail(`${f} is a hook script but not executable`);
-    if (!f.endsWith('.js')) continue;
+    if (!f.endsWith('.js') && !f.endsWith('.d.ts')) continue;
     const code = readFileSync(source, 'utf8');
+    // Elements see the engine through its element API only; the rest may change in any release.
+    for (const m of code.matchAll(/['"](@dib\/core(?:\/[^'"]*)?)['"]/g)) {
+      if (isElement && m[1] !== '@dib/core/element') fail(`${f} imports ${m[1]}: elements import only from @dib/core/element`);
+    }
+    if (f.endsWith('.d.ts')) continue;
     // Statements at the start of a line, and dynamic imports: text inside strings does not count.
     const statements = /^\s*(?:import|export)\s[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
     for (const m of code.matchAll(statements)) {
@@ -65,6 +72,17 @@ for (const dir of dirs) {
   if (pkg.name.includes('element-')) {
     if (!pkg.keywords?.includes('dib-element')) fail('element package without the "dib-element" keyword');
     if (!pkg.peerDependencies?.['@dib/core']) fail('element package without a peerDependency on @dib/core');
+  }
+  if (isElement) {
+    const manifest = (await import(pathToFileURL(path.join(dir, pkg.main)).href)).default;
+    // An element another element names must resolve from the package itself, not only because the CLI bundles it.
+    for (const dep of [...(manifest.dependencies ?? []), ...Object.values(manifest.defaultProviders ?? {})]) {
+      const needed = `@dib/element-${dep}`;
+      if (packageNames.has(needed) && !pkg.dependencies?.[needed]) fail(`the manifest depends on ${dep}, but package.json does not depend on ${needed}`);
+    }
+    // Every error code the element raises is documented where its users look.
+    const readme = existsSync(path.join(dir, 'README.md')) ? readFileSync(path.join(dir, 'README.md'), 'utf8') : '';
+    for (const code of Object.keys(manifest.errors ?? {})) if (!readme.includes(`\`${code}\``)) fail(`error code ${code} is not documented in README.md`);
   }
   if (!pkg.engines?.node) fail('no engines.node');
   report.push(`${pkg.name}@${pkg.version}: ${files.size} files, ${packed.size} bytes packed`);

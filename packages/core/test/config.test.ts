@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONFIG_SEARCH_PLACES, loadConfig, validateConfig } from '@dib/core';
+import { loadConfig, validateConfig } from '@dib/core';
 import { dibError, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -122,8 +122,17 @@ describe('loadConfig: finding the config file', () => {
     expect(err.message).toContain(path.join(dir, 'dib.config.json'));
   });
 
-  it('search places include every documented file name', () => {
-    expect(CONFIG_SEARCH_PLACES).toEqual(expect.arrayContaining(['package.json', '.dibrc.yaml', 'dib.config.ts', 'dib.config.mjs', 'dib.config.json']));
+  it.each([
+    ['.dibrc.yaml', 'images:\n  web:\n    elements: [debian, vm]\n    types: [tar]\n'],
+    ['.dibrc.json', JSON.stringify(webImage)],
+    ['dib.config.json', JSON.stringify(webImage)],
+    ['dib.config.yaml', 'images:\n  web:\n    elements: [debian, vm]\n    types: [tar]\n'],
+    ['dib.config.mjs', `export default ${JSON.stringify(webImage)};`],
+  ])('finds a config in %s, a documented file name', async (file, body) => {
+    const dir = projectWith(file, body);
+    const loaded = await loadConfig({ cwd: dir });
+    expect(loaded.filepath).toBe(path.join(dir, file));
+    expect(loaded.config.images.web.elements).toEqual(['debian', 'vm']);
   });
 });
 

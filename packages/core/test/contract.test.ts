@@ -18,7 +18,7 @@ const loadOne = async (manifest: Record<string, unknown> | string) => {
   const project = tempDir();
   writeFileSync(path.join(project, 'package.json'), '{"name":"p","private":true}');
   writePackageElement(project, 'dib-element-typo', { manifest });
-  return new ElementFinder({ elementsPath: [], searchRoots: [project] }).find('typo');
+  return new ElementFinder({ elementsPath: [], searchRoots: [project] }).require('typo');
 };
 
 describe('a misspelled manifest key', () => {
