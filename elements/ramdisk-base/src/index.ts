@@ -55,6 +55,7 @@ export default defineElement({
   ],
   // Every element in the build may add to the ramdisk with files in these directories.
   dataDirs: ['binary-deps.d', 'init.d', 'udev.d'],
+  makes: ['ramdisk'],
   errors: ERRORS,
   hooks: {
     'post-root': [{ name: '01-ramdisk-binaries', run: checkBinaries }],

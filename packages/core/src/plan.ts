@@ -121,8 +121,8 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
   const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;
   const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase, requireOperatingSystem: req.requireOperatingSystem });
-  if (ramdisk && !elements.some((el) => el.manifest.outputs.some((o) => o.name === 'initramfs'))) {
-    throw new DibError('DIB_E_ARGUMENT', `a ramdisk build needs an element that makes the initramfs; "${req.image.ramdiskElement}" declares no "initramfs" output`, {
+  if (ramdisk && !elements.some((el) => el.manifest.makes.includes('ramdisk'))) {
+    throw new DibError('DIB_E_ARGUMENT', `a ramdisk build needs an element that makes the ramdisk; nothing in the build (with "${req.image.ramdiskElement}") declares makes: ['ramdisk']`, {
       location: { element: req.image.ramdiskElement },
       hint: 'Leave --ramdisk-element out (the default, ramdisk, makes one), or name an element built on ramdisk-base.',
     });

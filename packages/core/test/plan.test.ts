@@ -236,6 +236,7 @@ describe('formatPlan', () => {
       manifest: {
         name: 'ramdisk',
         description: 'Test ramdisk',
+        makes: ['ramdisk'],
         outputs: [
           { name: 'kernel', description: 'the kernel' },
           { name: 'initramfs', description: 'the ramdisk' },
@@ -257,11 +258,11 @@ describe('formatPlan', () => {
     expect(formatPlan(plan)).toContain(`initramfs (element ramdisk): ${out}.initramfs`);
   });
 
-  it('a ramdisk element that makes no initramfs is refused, naming it', async () => {
+  it('a ramdisk build with no element that makes the ramdisk is refused, naming the ramdisk element', async () => {
     const { root, elementsDir } = fixtureProject();
     const err = await dibError(createPlan(request(root, elementsDir, { kind: 'ramdisk', ramdiskElement: 'app' })));
     expect(err.code).toBe('DIB_E_ARGUMENT');
-    expect(err.message).toContain('"app" declares no "initramfs" output');
+    expect(err.message).toContain('nothing in the build (with "app") declares makes: [\'ramdisk\']');
   });
 
   it('two elements declaring the same output name are refused', async () => {

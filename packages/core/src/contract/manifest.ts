@@ -165,6 +165,11 @@ export const ManifestSchema = z
     dataDirs: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*\.d$/, 'a directory name ending in .d, e.g. init.d')).default([]),
     /** The element's own error codes, from defineErrors; each is documented in the element's README. */
     errors: z.record(z.string().regex(/^DIB_E_[A-Z0-9_]+$/, 'DIB_E_ and upper-case words'), ElementErrorSchema).default({}),
+    /**
+     * Image kinds whose product this element makes through its outputs: `ramdisk` for an
+     * element that writes the kernel and initramfs of `dib ramdisk` (ramdisk-base does).
+     */
+    makes: z.array(z.enum(['ramdisk'])).default([]),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z
       .partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema))
