@@ -34,7 +34,6 @@ export { which } from './host/which.js';
 export * as cache from './cache/index.js';
 export { collectHostTools, type NeededTool } from './host/tools.js';
 export { configJsonSchema, manifestJsonSchema, planJsonSchema } from './json-schema.js';
-export { bootImage, findOvmf, kvmUsable, LOGIN_PROMPT, consoleTail, type BootOptions, type BootResult, type BootDisk, type BootStep } from './boot/qemu.js';
 export { extractKernel, type ExtractedKernel } from './boot/get-kernel.js';
 export { newestKernel, newestVersion, type TreeKernel } from './boot/kernels.js';
 export { chooseLayout } from './block-device/choose-layout.js';

@@ -1,5 +1,6 @@
 /** `dib boot-test IMAGE`: boots an image in QEMU and waits for a text on its serial console. */
-import { bootImage, consoleTail, DibError, LOGIN_PROMPT } from '@dib/core';
+import { DibError } from '@dib/core';
+import { bootImage, consoleTail, LOGIN_PROMPT } from '@dib/qemu';
 import { existsSync, writeFileSync } from 'node:fs';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';

@@ -7,7 +7,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { DibError } from '../errors.js';
+import { DibError } from '@dib/core';
 
 /** A disk attached to the guest. */
 export interface BootDisk {
