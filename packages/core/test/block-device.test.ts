@@ -25,6 +25,9 @@ const efi = [
   },
 ];
 
+/** The fields of `efi` that tests break on purpose, on a copy. */
+type EditableEfi = { partitioning: { partitions: { name: string; mkfs: { type: string; label?: string } }[] } };
+
 describe('sizes in DIB units', () => {
   it('binary units, decimal units and plain bytes', () => {
     expect(parseSize('1KiB')).toBe(1024);
@@ -74,7 +77,7 @@ describe('block-device layouts', () => {
 
   it('rejects an unknown filesystem naming the key', () => {
     const bad = structuredClone(efi);
-    (bad[1] as any).partitioning.partitions[2].mkfs.type = 'zfs';
+    (bad[1] as EditableEfi).partitioning.partitions[2].mkfs.type = 'zfs';
     const e = catchError(() => parseLayout(bad, 'cfg.yaml'));
     expect(e.code).toBe('DIB_E_BLOCK_DEVICE_INVALID');
     expect(e.message).toContain('[1].partitioning.partitions[2].mkfs.type');
@@ -83,11 +86,11 @@ describe('block-device layouts', () => {
 
   it('rejects a duplicate node name and a duplicate label', () => {
     const dupName = structuredClone(efi);
-    (dupName[1] as any).partitioning.partitions[1].name = 'ESP';
+    (dupName[1] as EditableEfi).partitioning.partitions[1].name = 'ESP';
     expect(catchError(() => parseLayout(dupName, 'x')).message).toContain('node name "ESP" is used twice');
     const dupLabel = structuredClone(efi);
-    (dupLabel[1] as any).partitioning.partitions[0].mkfs.label = 'same';
-    (dupLabel[1] as any).partitioning.partitions[2].mkfs.label = 'same';
+    (dupLabel[1] as EditableEfi).partitioning.partitions[0].mkfs.label = 'same';
+    (dupLabel[1] as EditableEfi).partitioning.partitions[2].mkfs.label = 'same';
     expect(catchError(() => parseLayout(dupLabel, 'x')).message).toContain('label "same" is used twice');
   });
 

@@ -19,7 +19,7 @@ Options:
 
 const OPTIONS = { o: { type: 'string' }, d: { type: 'string' }, i: { type: 'string' } } as const;
 
-export const getKernelCommand = command(GET_KERNEL_USAGE, OPTIONS, async (v, positionals, json) => {
+export const getKernelCommand = command(GET_KERNEL_USAGE, OPTIONS, async (v, positionals) => {
   const image = v.i ?? positionals[0];
   if (!image) throw new DibError('DIB_E_ARGUMENT', `name the image\n\n${GET_KERNEL_USAGE}`);
   const prefix = path.join(v.d ?? '', v.o ?? image.replace(/\.[^./]+$/, ''));

@@ -20,7 +20,7 @@ Options:
 
 const OPTIONS = { yaml: { type: 'boolean' }, name: { type: 'string' }, force: { type: 'boolean' } } as const;
 
-export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals, json) => {
+export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) => {
   const elements = positionals.length ? positionals : ['debian', 'vm'];
   const name = v.name ?? 'image';
   const cwd = process.cwd();

@@ -19,7 +19,7 @@ Options:
 
 const OPTIONS = { dir: { type: 'string' }, scope: { type: 'string' } } as const;
 
-export const newElementCommand = command(NEW_ELEMENT_USAGE, OPTIONS, async (v, positionals, json) => {
+export const newElementCommand = command(NEW_ELEMENT_USAGE, OPTIONS, async (v, positionals) => {
   const [name] = positionals;
   if (!name || !ELEMENT_NAME.test(name)) throw new DibError('DIB_E_ARGUMENT', `name the element in lower case letters, digits, ".", "_" or "-" (got ${JSON.stringify(name ?? '')})`, { hint: 'e.g. dib new-element my-tool' });
   if (v.scope && !/^@[a-z0-9][a-z0-9._-]*$/.test(v.scope)) throw new DibError('DIB_E_ARGUMENT', `--scope must look like @acme, got ${v.scope}`);

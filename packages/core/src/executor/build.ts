@@ -87,6 +87,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
       log.line(`cleanup failed: ${(e as Error).message}`);
       if (!failure) {
         failure = e;
+        // eslint-disable-next-line no-unsafe-finally -- on purpose: a cleanup failure after a successful build fails the build
         throw e;
       }
     } finally {

@@ -80,6 +80,7 @@ export class CommandRunner {
       detached: true,
       reject: false,
       stdout: [function* (line: unknown) { record(String(line)); yield line; }],
+      // eslint-disable-next-line require-yield -- on purpose: an execa transform that yields nothing keeps the line out of result.stderr
       stderr: [function* (line: unknown) { record(String(line)); }],
     });
     this.children.add(child);
