@@ -41,7 +41,7 @@ describe.runIf(isRoot)('debian build to tar', () => {
     expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
   });
 
-  it('waits for another build using the shared package cache instead of failing on apt\'s lock', () => {
+  it("waits for another build using the shared package cache instead of failing on apt's lock", () => {
     expect(readFileSync(`${output}.log`, 'utf8')).toContain(CACHE_WAIT);
   });
 

@@ -59,7 +59,12 @@ describe.runIf(isRoot)('debian vm block-device-efi (GPT: ESP + BIOS boot + root)
 
   it('builds every requested disk format', async () => {
     expect(run.exitCode, run.stderr).toBe(0);
-    for (const [ext, format] of [['qcow2', 'qcow2'], ['raw', 'raw'], ['vhd', 'vpc'], ['vmdk', 'vmdk']]) {
+    for (const [ext, format] of [
+      ['qcow2', 'qcow2'],
+      ['raw', 'raw'],
+      ['vhd', 'vpc'],
+      ['vmdk', 'vmdk'],
+    ]) {
       const info = JSON.parse((await execa('qemu-img', ['info', '--output=json', `${output}.${ext}`])).stdout);
       expect(info.format).toBe(format);
     }

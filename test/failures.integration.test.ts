@@ -36,7 +36,9 @@ describe.runIf(isRoot)('a failing hook', () => {
     const run = await runDib(['create', '-o', output, '-t', 'tar', 'debian-minimal', 'fail-silently'], { env: buildEnv() });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('DIB_E_HOOK_FAILED');
-    expect(run.stderr).toContain('pre-install.d/20-fail-silently of element "fail-silently" failed (exit status 141: a command in it was killed by SIGPIPE; it printed nothing before it ended');
+    expect(run.stderr).toContain(
+      'pre-install.d/20-fail-silently of element "fail-silently" failed (exit status 141: a command in it was killed by SIGPIPE; it printed nothing before it ended',
+    );
     expect(run.stderr).toMatch(/the build log's last line before it: "\[.+\] .+"; rerun with -x/);
     expect(run.stderr).not.toContain('last lines:');
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
@@ -44,7 +46,7 @@ describe.runIf(isRoot)('a failing hook', () => {
 });
 
 describe.runIf(isRoot)('a failing disk step', () => {
-  it('is reported like a script: element, phase and hook, its command\'s last lines, and the same events', async () => {
+  it("is reported like a script: element, phase and hook, its command's last lines, and the same events", async () => {
     const before = await hostState();
     // A third party's package element whose TypeScript disk step runs a failing command.
     const project = mkdtempSync(path.join(OUT, 'disk-step-project-'));
@@ -63,13 +65,18 @@ describe.runIf(isRoot)('a failing disk step', () => {
     });
     rmSync(project, { recursive: true, force: true });
     expect(run.exitCode).toBe(1);
-    const events = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const events = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const step = { phase: 'disk', script: '50-bad-disk-step', element: 'bad-disk-step' };
     expect(events).toContainEqual({ event: 'script-start', ...step });
     expect(events).toContainEqual(expect.objectContaining({ event: 'script-end', ...step, status: 'failed' }));
     const error = events.find((e) => e.event === 'error');
     expect(error).toMatchObject({ code: 'DIB_E_HOOK_FAILED', location: step });
-    expect(error.message).toContain('disk hook 50-bad-disk-step of element "bad-disk-step" failed: /bin/sh -c echo the disk step says no >&2; exit 7 (exit status 7; last lines:');
+    expect(error.message).toContain(
+      'disk hook 50-bad-disk-step of element "bad-disk-step" failed: /bin/sh -c echo the disk step says no >&2; exit 7 (exit status 7; last lines:',
+    );
     expect(error.message).toContain('| the disk step says no');
     expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/\[disk\/50-bad-disk-step \(bad-disk-step\)\] about to fail on \/.+\/disk/);
     expect(existsSync(`${output}.raw`)).toBe(false);

@@ -60,13 +60,24 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
     expect(ramdisk.stdout).toMatch(/deploy-ramdisk\.initramfs \(\d+\.\d MiB\)/);
     expect((await execa('file', ['--brief', `${RAMDISK}.kernel`])).stdout).toMatch(/Linux kernel x86 boot executable/);
     expect(readFileSync(`${RAMDISK}.initramfs`).subarray(0, 4).toString('hex')).toBe('28b52ffd');
-    console.log(`ramdisk: initramfs ${(statSync(`${RAMDISK}.initramfs`).size / 2 ** 20).toFixed(1)} MiB, kernel ${(statSync(`${RAMDISK}.kernel`).size / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `ramdisk: initramfs ${(statSync(`${RAMDISK}.initramfs`).size / 2 ** 20).toFixed(1)} MiB, kernel ${(statSync(`${RAMDISK}.kernel`).size / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
   });
 
   it('holds binary-deps.d executables with their libraries, modules with indexes, and udev.d rules', async () => {
     const entries = (await cpioOf(`${RAMDISK}.initramfs`, '--list')).split('\n');
-    for (const member of ['init', 'usr/bin/busybox', 'usr/bin/sh', 'usr/bin/udevadm', 'usr/bin/curl', 'usr/bin/qemu-img', 'usr/bin/lsblk', 'etc/udev/rules.d/90-ramdisk-marker.rules']) {
+    for (const member of [
+      'init',
+      'usr/bin/busybox',
+      'usr/bin/sh',
+      'usr/bin/udevadm',
+      'usr/bin/curl',
+      'usr/bin/qemu-img',
+      'usr/bin/lsblk',
+      'etc/udev/rules.d/90-ramdisk-marker.rules',
+    ]) {
       expect(entries, member).toContain(member);
     }
     // lsblk's own library, found by the image's ldd.
@@ -122,7 +133,8 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
       what: 'an init.d fragment that is not valid sh fails the build, naming it, instead of a ramdisk that panics',
       element: 'ramdisk-bad-fragment',
       code: 'DIB_E_HOOK_FAILED',
-      message: 'init.d/30-ramdisk-bad-fragment of element "ramdisk-bad-fragment" is not valid sh for the ramdisk\'s busybox:\n  init.d/30-ramdisk-bad-fragment: line 3: syntax error',
+      message:
+        'init.d/30-ramdisk-bad-fragment of element "ramdisk-bad-fragment" is not valid sh for the ramdisk\'s busybox:\n  init.d/30-ramdisk-bad-fragment: line 3: syntax error',
       at: 'at: element ramdisk-bad-fragment, phase cleanup, script init.d/30-ramdisk-bad-fragment',
     },
   ])('$what', async ({ element, code, message, at }) => {
@@ -142,9 +154,22 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
     expect(statSync(`${IMAGE}.initrd`).size).toBeGreaterThan(4_000_000);
     // Through the CLI, as a user checks a PXE pair.
     const consoleFile = `${IMAGE}.direct-boot.console`;
-    const boot = await runDib(
-      ['boot-test', `${IMAGE}.qcow2`, '--kernel', `${IMAGE}.vmlinuz`, '--initrd', `${IMAGE}.initrd`, '--append', 'root=LABEL=cloudimg-rootfs ro console=ttyS0', '--expect', 'dib-test-image-marker', '--timeout', String(BOOT_TIMEOUT / 1000), '--console', consoleFile],
-    );
+    const boot = await runDib([
+      'boot-test',
+      `${IMAGE}.qcow2`,
+      '--kernel',
+      `${IMAGE}.vmlinuz`,
+      '--initrd',
+      `${IMAGE}.initrd`,
+      '--append',
+      'root=LABEL=cloudimg-rootfs ro console=ttyS0',
+      '--expect',
+      'dib-test-image-marker',
+      '--timeout',
+      String(BOOT_TIMEOUT / 1000),
+      '--console',
+      consoleFile,
+    ]);
     expect(boot.exitCode, boot.stderr).toBe(0);
     expect(readFileSync(consoleFile, 'utf8')).toContain('Command line: root=LABEL=cloudimg-rootfs ro console=ttyS0');
     console.log(boot.stdout.trim());
@@ -159,7 +184,10 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
       disks: [target],
       memoryMiB: MEMORY_MIB,
       timeoutMs: BOOT_TIMEOUT,
-      steps: [{ expect: /FAILED: deploy: checksum mismatch for \S+: expected sha256 0{64}, got [0-9a-f]{64}; the target disk was not written/ }, { expect: 'dib-ramdisk# ' }],
+      steps: [
+        { expect: /FAILED: deploy: checksum mismatch for \S+: expected sha256 0{64}, got [0-9a-f]{64}; the target disk was not written/ },
+        { expect: 'dib-ramdisk# ' },
+      ],
     });
     expect(result.matched, result.console.slice(-4000)).toBe(true);
     expect(server.requests).toContain('baremetal.qcow2');
@@ -181,7 +209,9 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
       untilExit: true,
     });
     expect(deploy.matched, deploy.console.slice(-4000)).toBe(true);
-    console.log(`deploy: network up ${seconds(deploy.marks[0])}, checksum ${seconds(deploy.marks[1])}, deploy done ${seconds(deploy.marks[2])} after power-on; powered off after ${seconds(deploy.elapsedMs)}`);
+    console.log(
+      `deploy: network up ${seconds(deploy.marks[0])}, checksum ${seconds(deploy.marks[1])}, deploy done ${seconds(deploy.marks[2])} after power-on; powered off after ${seconds(deploy.elapsedMs)}`,
+    );
     expect(await unwritten(disks[0])).toBe(true);
     expect(await unwritten(disks[1])).toBe(true);
     // The written disk holds the image's bytes; past its end, only zeros.

@@ -49,7 +49,8 @@ describe.runIf(isRoot)('published to a registry', () => {
       stdin: 'ignore',
     });
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-    for (const fixture of ['dib-element-hello', 'dib-element-notone', 'dib-element-oldpeer', 'dib-element-badmanifest']) await publishCopy(path.join(FIXTURES, fixture));
+    for (const fixture of ['dib-element-hello', 'dib-element-notone', 'dib-element-oldpeer', 'dib-element-badmanifest'])
+      await publishCopy(path.join(FIXTURES, fixture));
   });
   afterAll(async () => {
     await registry?.stop();

@@ -63,10 +63,14 @@ export async function startRegistry(): Promise<LocalRegistry> {
       '',
     ].join('\n'),
   );
-  const server: ResultPromise = execa(path.join(REPO, 'node_modules/.bin/verdaccio'), ['--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
-    reject: false,
-    stdin: 'ignore',
-  });
+  const server: ResultPromise = execa(
+    path.join(REPO, 'node_modules/.bin/verdaccio'),
+    ['--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`],
+    {
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

@@ -5,6 +5,8 @@
  */
 export default function requireRoot(): void {
   if (process.env.CI && process.getuid?.() !== 0) {
-    throw new Error('integration tests need root (real builds: chroot, mounts, mkfs); CI must run them as root. Run as root, or unset CI to skip them locally.');
+    throw new Error(
+      'integration tests need root (real builds: chroot, mounts, mkfs); CI must run them as root. Run as root, or unset CI to skip them locally.',
+    );
   }
 }

@@ -38,8 +38,24 @@ const selected = values.only ? [values.only] : Object.keys(tools);
 
 /** Debian mirrors from the host's apt configuration (no mirror host is written in this repository). */
 function hostMirrors() {
-  const dirs = ['/etc/apt/sources.list', ...(() => { try { return readdirSync('/etc/apt/sources.list.d').map((f) => `/etc/apt/sources.list.d/${f}`); } catch { return []; } })()];
-  const uris = dirs.flatMap((f) => { try { return readFileSync(f, 'utf8').match(/(?:^deb\s+(?:\[[^\]]*\]\s+)?|^URIs:\s*)(\S+)/gm) ?? []; } catch { return []; } })
+  const dirs = [
+    '/etc/apt/sources.list',
+    ...(() => {
+      try {
+        return readdirSync('/etc/apt/sources.list.d').map((f) => `/etc/apt/sources.list.d/${f}`);
+      } catch {
+        return [];
+      }
+    })(),
+  ];
+  const uris = dirs
+    .flatMap((f) => {
+      try {
+        return readFileSync(f, 'utf8').match(/(?:^deb\s+(?:\[[^\]]*\]\s+)?|^URIs:\s*)(\S+)/gm) ?? [];
+      } catch {
+        return [];
+      }
+    })
     .map((l) => l.split(/\s+/).pop());
   return { main: uris.find((u) => /\/debian\/?$/.test(u)), security: uris.find((u) => /\/debian-security\/?$/.test(u)) };
 }
@@ -90,4 +106,5 @@ for (const name of selected) {
 const cpu = execFileSync('nproc').toString().trim();
 console.log(`\nimage: ${elements.join(' ')} ${values.ramdisk ? '(ramdisk; size is the initramfs)' : `-t ${values.type}`}; host: ${cpu} cores`);
 console.log('tool     pass   seconds  status   size (MiB)');
-for (const r of rows) console.log(`${r.tool.padEnd(8)} ${r.pass.padEnd(6)} ${r.seconds.padStart(7)}  ${r.status.padEnd(8)} ${(r.bytes / 1048576).toFixed(1).padStart(10)}`);
+for (const r of rows)
+  console.log(`${r.tool.padEnd(8)} ${r.pass.padEnd(6)} ${r.seconds.padStart(7)}  ${r.status.padEnd(8)} ${(r.bytes / 1048576).toFixed(1).padStart(10)}`);

@@ -15,7 +15,9 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspaces = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).workspaces;
 const dirs = workspaces.flatMap((pattern) => {
   const base = path.join(repo, pattern.replace(/\/\*$/, ''));
-  return readdirSync(base).map((d) => path.join(base, d)).filter((d) => existsSync(path.join(d, 'package.json')));
+  return readdirSync(base)
+    .map((d) => path.join(base, d))
+    .filter((d) => existsSync(path.join(d, 'package.json')));
 });
 
 const packageNames = new Set(dirs.map((d) => JSON.parse(readFileSync(path.join(d, 'package.json'), 'utf8')).name));
@@ -27,7 +29,9 @@ const report = [];
 for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   if (pkg.private) continue;
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  );
   const files = new Map(packed.files.map((f) => [f.path, f]));
   const isElement = pkg.name.startsWith('@dib/element-');
   const fail = (msg) => problems.push(`${pkg.name}: ${msg}`);

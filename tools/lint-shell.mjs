@@ -79,7 +79,9 @@ export function earlyReaderFindings(text, file = '<text>') {
       const command = segments[i].trim().replace(/^(if|then|do|!|\{)\s+/, '');
       const reader = EARLY_READERS.find((r) => r.pattern.test(command));
       if (reader) {
-        findings.push(`${file}:${index + 1}: '${reader.name}' can stop reading before the writer finishes; under pipefail the writer's SIGPIPE fails the pipeline at random. Read the whole input (e.g. awk '... END {}'), test a command's output without a pipe, or add '# lint-shell: pipe-ok (why)'`);
+        findings.push(
+          `${file}:${index + 1}: '${reader.name}' can stop reading before the writer finishes; under pipefail the writer's SIGPIPE fails the pipeline at random. Read the whole input (e.g. awk '... END {}'), test a command's output without a pipe, or add '# lint-shell: pipe-ok (why)'`,
+        );
       }
     }
   });
@@ -88,7 +90,9 @@ export function earlyReaderFindings(text, file = '<text>') {
 
 /** The shell files git tracks: by name, by a sh/bash shebang, or as sourced fragments (environment.d, init.d). */
 export function shellFiles() {
-  const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   return tracked.filter((f) => {
     if (BROKEN_ON_PURPOSE.some((dir) => f.startsWith(dir))) return false;
     if (/\.(sh|bash)$/.test(f) || /(^|\/)(environment|init)\.d\/[^/]+$/.test(f)) return true;

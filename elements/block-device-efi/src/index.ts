@@ -11,7 +11,12 @@ export default defineElement({
         base: 'image0',
         label: 'gpt',
         partitions: [
-          { name: 'ESP', type: 'EF00', size: '128MiB', mkfs: { type: 'vfat', label: 'ESP', mount: { mount_point: '/boot/efi', fstab: { options: 'defaults', 'fsck-passno': 2 } } } },
+          {
+            name: 'ESP',
+            type: 'EF00',
+            size: '128MiB',
+            mkfs: { type: 'vfat', label: 'ESP', mount: { mount_point: '/boot/efi', fstab: { options: 'defaults', 'fsck-passno': 2 } } },
+          },
           { name: 'BSP', type: 'EF02', size: '8MiB' },
           { name: 'root', type: '8300', size: '100%', mkfs: { type: 'ext4', mount: { mount_point: '/', fstab: { options: 'defaults', 'fsck-passno': 1 } } } },
         ],

@@ -12,7 +12,12 @@ export default defineElement({
         label: 'gpt',
         partitions: [
           { name: 'BSP', type: 'EF02', size: '8MiB' },
-          { name: 'root', flags: ['boot'], size: '100%', mkfs: { type: 'ext4', mount: { mount_point: '/', fstab: { options: 'defaults', 'fsck-passno': 1 } } } },
+          {
+            name: 'root',
+            flags: ['boot'],
+            size: '100%',
+            mkfs: { type: 'ext4', mount: { mount_point: '/', fstab: { options: 'defaults', 'fsck-passno': 1 } } },
+          },
         ],
       },
     },

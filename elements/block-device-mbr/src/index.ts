@@ -11,7 +11,12 @@ export default defineElement({
         base: 'image0',
         label: 'mbr',
         partitions: [
-          { name: 'root', flags: ['boot', 'primary'], size: '100%', mkfs: { type: 'ext4', mount: { mount_point: '/', fstab: { options: 'defaults', 'fsck-passno': 1 } } } },
+          {
+            name: 'root',
+            flags: ['boot', 'primary'],
+            size: '100%',
+            mkfs: { type: 'ext4', mount: { mount_point: '/', fstab: { options: 'defaults', 'fsck-passno': 1 } } },
+          },
         ],
       },
     },

@@ -42,12 +42,17 @@ export async function writeBiosBootCode(ctx: DiskHookContext): Promise<void> {
   }
   const boot = readFileSync(path.join(dir, 'boot.img'));
   const core = readFileSync(path.join(dir, 'core.img'));
-  if (boot.length !== SECTOR) throw new DibError('DIB_E_HOOK_FAILED', `boot.img is ${boot.length} bytes, expected ${SECTOR}`, { location: { element: ctx.element, phase: 'disk' } });
+  if (boot.length !== SECTOR)
+    throw new DibError('DIB_E_HOOK_FAILED', `boot.img is ${boot.length} bytes, expected ${SECTOR}`, { location: { element: ctx.element, phase: 'disk' } });
   if (core.length > room) {
-    throw new DibError('DIB_E_IMAGE_TOO_SMALL', `GRUB core.img (${core.length} bytes) does not fit the ${room} bytes before the first partition / in the BIOS boot partition`, {
-      location: { element: ctx.element, phase: 'disk' },
-      hint: 'Start the first partition later (align 1MiB) or give the BIOS boot partition more room.',
-    });
+    throw new DibError(
+      'DIB_E_IMAGE_TOO_SMALL',
+      `GRUB core.img (${core.length} bytes) does not fit the ${room} bytes before the first partition / in the BIOS boot partition`,
+      {
+        location: { element: ctx.element, phase: 'disk' },
+        hint: 'Start the first partition later (align 1MiB) or give the BIOS boot partition more room.',
+      },
+    );
   }
   boot.writeBigUInt64LE(BigInt(coreSector), KERNEL_SECTOR);
   boot.writeUInt16LE(0x9090, DRIVE_CHECK); // as grub-bios-setup: always trust the BIOS drive number

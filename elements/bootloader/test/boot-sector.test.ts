@@ -40,7 +40,16 @@ async function partitionedDisk(label: 'dos' | 'gpt', script: string) {
   await execa('sfdisk', ['--quiet', disk], { input: `label: ${label}\n${script}` });
   const { stdout } = await execa('sfdisk', ['--json', disk]);
   const table = JSON.parse(stdout).partitiontable;
-  return { disk, partitions: table.partitions.map((p: { start: number; size: number; type: string }, i: number) => ({ name: `p${i + 1}`, index: i + 1, start: p.start * 512, size: p.size * 512, type: p.type })) };
+  return {
+    disk,
+    partitions: table.partitions.map((p: { start: number; size: number; type: string }, i: number) => ({
+      name: `p${i + 1}`,
+      index: i + 1,
+      start: p.start * 512,
+      size: p.size * 512,
+      type: p.type,
+    })),
+  };
 }
 
 const writeBootCode = async (root: string, disk: string, label: 'mbr' | 'gpt', partitions: unknown[]) => {
@@ -86,7 +95,10 @@ describe('MBR', () => {
 describe('GPT', () => {
   it('puts core.img into the BIOS boot partition and points boot.img at it', async () => {
     const { root, core } = grubTree(4);
-    const { disk, partitions } = await partitionedDisk('gpt', 'start=2048, size=2048, type=21686148-6449-6E6F-744E-656564454649\nstart=4096, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n');
+    const { disk, partitions } = await partitionedDisk(
+      'gpt',
+      'start=2048, size=2048, type=21686148-6449-6E6F-744E-656564454649\nstart=4096, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n',
+    );
     await writeBootCode(root, disk, 'gpt', partitions);
     const after = readFileSync(disk);
     expect(after.readBigUInt64LE(0x5c)).toBe(2048n);

@@ -36,7 +36,10 @@ export async function bootstrapDebian(ctx: HostHookContext): Promise<void> {
 
   if (!fresh()) {
     if (ctx.offline) {
-      throw new ElementError(ERRORS.DIB_E_BASE_TREE_NOT_CACHED, `--offline, but there is no cached Debian ${inputs.release} ${inputs.arch} base tree (${tarball})`);
+      throw new ElementError(
+        ERRORS.DIB_E_BASE_TREE_NOT_CACHED,
+        `--offline, but there is no cached Debian ${inputs.release} ${inputs.arch} base tree (${tarball})`,
+      );
     }
     mkdirSync(dir, { recursive: true });
     await cache.withLock(tarball, async () => {
@@ -55,7 +58,17 @@ export async function bootstrapDebian(ctx: HostHookContext): Promise<void> {
     ctx.log(`using cached base tree ${tarball}`);
   }
   mkdirSync(ctx.targetRoot, { recursive: true });
-  await ctx.run('tar', ['--extract', '--file', tarball, '--preserve-permissions', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--directory', ctx.targetRoot]);
+  await ctx.run('tar', [
+    '--extract',
+    '--file',
+    tarball,
+    '--preserve-permissions',
+    '--numeric-owner',
+    '--xattrs',
+    '--xattrs-include=*',
+    '--directory',
+    ctx.targetRoot,
+  ]);
   writeSources(ctx.targetRoot, inputs.release ?? '', inputs.components, ctx.env.DIB_DEBIAN_SECURITY_MIRROR);
 }
 

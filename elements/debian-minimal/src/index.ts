@@ -11,18 +11,31 @@ export default defineElement({
   provides: ['operating-system'],
   env: {
     DISTRO_NAME: { description: 'Distribution name, for pkg-map and caches', default: 'debian' },
-    DIB_RELEASE: { description: 'Debian release codename', default: 'bookworm', schema: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a release codename such as bookworm') },
+    DIB_RELEASE: {
+      description: 'Debian release codename',
+      default: 'bookworm',
+      schema: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a release codename such as bookworm'),
+    },
     DIB_DISTRIBUTION_MIRROR: { description: "Debian mirror URL; unset means the bootstrap tool's own default" },
     DIB_DEBIAN_SECURITY_MIRROR: { description: 'Security archive URL; default: "-security" beside the main mirror' },
     DIB_DEBIAN_COMPONENTS: { description: 'Archive components, comma separated', default: 'main' },
-    DIB_DEBIAN_BOOTSTRAP_TOOL: { description: 'auto (mmdebstrap when installed), mmdebstrap or debootstrap', default: 'auto', schema: z.enum(['auto', 'mmdebstrap', 'debootstrap']) },
+    DIB_DEBIAN_BOOTSTRAP_TOOL: {
+      description: 'auto (mmdebstrap when installed), mmdebstrap or debootstrap',
+      default: 'auto',
+      schema: z.enum(['auto', 'mmdebstrap', 'debootstrap']),
+    },
     DIB_DEBIAN_BOOTSTRAP_INCLUDE: { description: 'Extra packages put in the cached base tree, comma separated', default: '' },
     DIB_DEBIAN_INITRAMFS: {
-      description: 'build: make the initramfs of every kernel once, at post-install; skip: make none; auto: skip in ramdisk builds (they boot the kernel with their own), build otherwise',
+      description:
+        'build: make the initramfs of every kernel once, at post-install; skip: make none; auto: skip in ramdisk builds (they boot the kernel with their own), build otherwise',
       default: 'auto',
       schema: z.enum(['auto', 'build', 'skip']),
     },
-    DIB_DEBIAN_BASE_CACHE_DAYS: { description: 'Rebuild the cached base tree when older than this many days', default: '7', schema: z.string().regex(/^\d+$/, 'a whole number of days') },
+    DIB_DEBIAN_BASE_CACHE_DAYS: {
+      description: 'Rebuild the cached base tree when older than this many days',
+      default: '7',
+      schema: z.string().regex(/^\d+$/, 'a whole number of days'),
+    },
   },
   hostTools: [{ anyOf: ['mmdebstrap', 'debootstrap'], apt: 'mmdebstrap', why: 'making the Debian base tree' }],
   packages: {

@@ -37,7 +37,8 @@ export function collectPackages(
       if (s.when && !s.when.every((c) => conditionHolds(c, env))) continue;
       const name = mapPackage(el.manifest.pkgMap, pkg, distro);
       if (!name) continue;
-      for (const n of name.split(/\s+/).filter(Boolean)) out.push({ name: n, element: el.name, phase: s.phase ?? 'install', action: s.uninstall ? 'uninstall' : 'install' });
+      for (const n of name.split(/\s+/).filter(Boolean))
+        out.push({ name: n, element: el.name, phase: s.phase ?? 'install', action: s.uninstall ? 'uninstall' : 'install' });
     }
   }
   for (const n of (env.DIB_INSTALL_PACKAGES ?? '').split(/\s+/).filter(Boolean)) {

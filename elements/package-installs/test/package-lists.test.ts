@@ -47,14 +47,27 @@ afterEach(() => {
 
 /** Runs pkg-map's and package-installs' extra-data hooks against the plan, into one hook tree. */
 async function extraData(env: Record<string, string>, packages: string[] = []) {
-  const plan = await planBuild(['app'], { searchRoots: [project, path.join(REPO, 'packages/cli')], image: { packages }, env, output: path.join(project, 'img') });
+  const plan = await planBuild(['app'], {
+    searchRoots: [project, path.join(REPO, 'packages/cli')],
+    image: { packages },
+    env,
+    output: path.join(project, 'img'),
+  });
   const root = mkdtempSync(path.join(os.tmpdir(), 'dib-pkg-root-'));
   const first = await runElementHook(await loadElement('pkg-map', { searchRoots: [REPO] }), 'extra-data', '10-pkg-map-tables', { targetRoot: root, plan, env });
   runs.push(first);
-  const second = await runElementHook(await loadElement('package-installs', { searchRoots: [REPO] }), 'extra-data', '20-package-installs-lists', { targetRoot: root, plan, env, outputDir: first.outputDir });
+  const second = await runElementHook(await loadElement('package-installs', { searchRoots: [REPO] }), 'extra-data', '20-package-installs-lists', {
+    targetRoot: root,
+    plan,
+    env,
+    outputDir: first.outputDir,
+  });
   rmSync(root, { recursive: true, force: true });
   const hooks = path.join(first.outputDir, '.hooks');
-  const list = (name: string) => readFileSync(path.join(hooks, 'package-installs', name), 'utf8').split('\n').filter(Boolean);
+  const list = (name: string) =>
+    readFileSync(path.join(hooks, 'package-installs', name), 'utf8')
+      .split('\n')
+      .filter(Boolean);
   return { hooks, list, log: second.log };
 }
 

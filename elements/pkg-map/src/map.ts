@@ -11,9 +11,17 @@ export interface DistroInfo {
 }
 
 const FAMILIES: Record<string, string> = {
-  debian: 'debian', ubuntu: 'debian',
-  fedora: 'redhat', centos: 'redhat', rhel: 'redhat', rocky: 'redhat', almalinux: 'redhat', openeuler: 'redhat',
-  opensuse: 'suse', 'opensuse-leap': 'suse', sles: 'suse',
+  debian: 'debian',
+  ubuntu: 'debian',
+  fedora: 'redhat',
+  centos: 'redhat',
+  rhel: 'redhat',
+  rocky: 'redhat',
+  almalinux: 'redhat',
+  openeuler: 'redhat',
+  opensuse: 'suse',
+  'opensuse-leap': 'suse',
+  sles: 'suse',
   gentoo: 'gentoo',
 };
 

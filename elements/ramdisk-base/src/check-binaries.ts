@@ -29,7 +29,12 @@ export async function resolveBinaries(ctx: HostHookContext): Promise<{ dep: Bina
     const first = missing[0];
     throw new ElementError(
       ERRORS.DIB_E_RAMDISK_BINARY_MISSING,
-      missing.map((m) => `binary-deps.d/${m.list} of element "${m.element}" names "${m.binary}", which is not ${m.binary.startsWith('/') ? 'an executable file' : 'on the PATH'} in the image`).join('\n'),
+      missing
+        .map(
+          (m) =>
+            `binary-deps.d/${m.list} of element "${m.element}" names "${m.binary}", which is not ${m.binary.startsWith('/') ? 'an executable file' : 'on the PATH'} in the image`,
+        )
+        .join('\n'),
       { location: { element: first.element, phase: ctx.phase, script: `binary-deps.d/${first.list}` } },
     );
   }

@@ -31,10 +31,14 @@ export async function checkInitSyntax(ctx: HostHookContext, initInImage: string,
       const error = await syntaxError(ctx, probe);
       rmSync(path.join(ctx.targetRoot, probe), { force: true });
       if (error) {
-        throw new DibError('DIB_E_HOOK_FAILED', `init.d/${f.name} of element "${f.element}" is not valid sh for the ramdisk's busybox:\n${error.replaceAll(probe, `init.d/${f.name}`)}`, {
-          location: { element: f.element, phase: ctx.phase, script: `init.d/${f.name}` },
-          hint: 'Fix the fragment; `busybox sh -n FILE` checks it. A syntax error in /init would make the kernel panic at boot.',
-        });
+        throw new DibError(
+          'DIB_E_HOOK_FAILED',
+          `init.d/${f.name} of element "${f.element}" is not valid sh for the ramdisk's busybox:\n${error.replaceAll(probe, `init.d/${f.name}`)}`,
+          {
+            location: { element: f.element, phase: ctx.phase, script: `init.d/${f.name}` },
+            hint: 'Fix the fragment; `busybox sh -n FILE` checks it. A syntax error in /init would make the kernel panic at boot.',
+          },
+        );
       }
     }
   }

@@ -31,7 +31,8 @@ type Compression = keyof typeof COMPRESSORS;
  */
 function chooseCompression(ctx: HostHookContext, kernelConfig: string | undefined): Compression {
   const asked = (ctx.env.DIB_RAMDISK_COMPRESSION ?? 'auto') as Compression | 'auto';
-  const supports = (c: Compression) => !COMPRESSORS[c].config || c === 'gzip' || (kernelConfig !== undefined && new RegExp(`^${COMPRESSORS[c].config}=y`, 'm').test(kernelConfig));
+  const supports = (c: Compression) =>
+    !COMPRESSORS[c].config || c === 'gzip' || (kernelConfig !== undefined && new RegExp(`^${COMPRESSORS[c].config}=y`, 'm').test(kernelConfig));
   if (asked !== 'auto') {
     if (!supports(asked)) ctx.log(`warning: the kernel's config has no ${COMPRESSORS[asked].config}=y; it may not unpack a ${asked} initramfs`);
     return asked;
@@ -62,7 +63,16 @@ export async function createRamdisk(ctx: HostHookContext): Promise<void> {
     const compression = chooseCompression(ctx, existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined);
     const initramfs = path.join(ctx.outputDir, 'initramfs');
     // Sorted names and root ownership: the same tree gives the same archive.
-    await ctx.run('/bin/bash', ['-c', `set -o pipefail; find . -print0 | LC_ALL=C sort -z | cpio --null --create --format=newc --owner=0:0 --quiet | ${COMPRESSORS[compression].command} > "$1"`, 'pack', initramfs], { cwd: stage });
+    await ctx.run(
+      '/bin/bash',
+      [
+        '-c',
+        `set -o pipefail; find . -print0 | LC_ALL=C sort -z | cpio --null --create --format=newc --owner=0:0 --quiet | ${COMPRESSORS[compression].command} > "$1"`,
+        'pack',
+        initramfs,
+      ],
+      { cwd: stage },
+    );
     copyFileSync(kernel.kernel, path.join(ctx.outputDir, 'kernel'));
     const mib = (f: string) => (statSync(f).size / 2 ** 20).toFixed(1);
     ctx.log(`ramdisk: kernel ${kernel.version} (${mib(kernel.kernel)} MiB), initramfs ${mib(initramfs)} MiB (${compression}), ${binaries.length} binaries`);

@@ -6,7 +6,8 @@ import { createRamdisk } from './create-ramdisk.js';
 
 export default defineElement({
   name: 'ramdisk-base',
-  description: 'Turns the image tree into a kernel + initramfs pair: binary-deps.d executables with their libraries, init.d fragments, udev.d rules, kernel modules',
+  description:
+    'Turns the image tree into a kernel + initramfs pair: binary-deps.d executables with their libraries, init.d fragments, udev.d rules, kernel modules',
   packages: {
     busybox: null,
     udev: null,

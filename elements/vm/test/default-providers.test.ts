@@ -5,7 +5,8 @@ import { expect, it } from 'vitest';
 import { planBuild } from '@dib/testing';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const plan = (elements: string[]) => planBuild(elements, { searchRoots: [path.join(REPO, 'packages/cli')], image: { types: ['qcow2'] }, requireOperatingSystem: true });
+const plan = (elements: string[]) =>
+  planBuild(elements, { searchRoots: [path.join(REPO, 'packages/cli')], image: { types: ['qcow2'] }, requireOperatingSystem: true });
 
 it('adds block-device-mbr, with the reason, when nothing in the build provides block-device', async () => {
   const p = await plan(['debian-minimal', 'vm']);

@@ -27,6 +27,4 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 
 /** "a,b c" -> ["a", "b", "c"] for -t and -p, which DIB takes comma separated. */
 export const splitList = (values: (string | boolean)[] | string | undefined): string[] =>
-  (Array.isArray(values) ? values : values === undefined ? [] : [values])
-    .flatMap((v) => String(v).split(/[,\s]+/))
-    .filter(Boolean);
+  (Array.isArray(values) ? values : values === undefined ? [] : [values]).flatMap((v) => String(v).split(/[,\s]+/)).filter(Boolean);

@@ -51,7 +51,10 @@ export interface SearchContext {
 export async function searchContext(global: GlobalOverrides): Promise<SearchContext> {
   const cwd = process.cwd();
   const loaded = await loadConfig({ cwd, file: global.config });
-  const envPath = (process.env.ELEMENTS_PATH ?? '').split(':').filter(Boolean).map((p) => path.resolve(cwd, p));
+  const envPath = (process.env.ELEMENTS_PATH ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((p) => path.resolve(cwd, p));
   return {
     loaded,
     elementsPath: [...(global.elementsPath ?? []).map((p) => path.resolve(cwd, p)), ...envPath, ...loaded.config.elementsPath],

@@ -40,7 +40,11 @@ function fixtureProject(): string {
     },
     files: { 'install.d/10-myos': SCRIPT },
   });
-  writePackageElement(root, '@dib/element-base', { version: '9.9.9', manifest: { name: 'base', description: 'Fixture base' }, files: { 'install.d/00-base': SCRIPT } });
+  writePackageElement(root, '@dib/element-base', {
+    version: '9.9.9',
+    manifest: { name: 'base', description: 'Fixture base' },
+    files: { 'install.d/00-base': SCRIPT },
+  });
   writeClassicElement(path.join(root, 'elements'), 'app', { deps: ['myos'], files: { 'README.md': 'A classic app\n', 'install.d/50-app': SCRIPT } });
   return root;
 }
@@ -89,7 +93,14 @@ describe('dib create --dry-run', () => {
     const r = await dib(root, ['create', '--dry-run', '--json', '-o', 'web', 'debian', 'vm']);
     expect(r.exitCode, r.stderr).toBe(0);
     const [plan] = jsonLines(r.stdout);
-    expect(plan.environment).toMatchObject({ DIB_ROOT_LABEL: 'cloudimg-rootfs', DIB_BLOCK_DEVICE_LABEL: 'mbr', DIB_BLOCK_DEVICE_MOUNTS: '/', IMAGE_NAME: 'web', ARCH: 'amd64', DIB_IMAGE_KIND: 'disk' });
+    expect(plan.environment).toMatchObject({
+      DIB_ROOT_LABEL: 'cloudimg-rootfs',
+      DIB_BLOCK_DEVICE_LABEL: 'mbr',
+      DIB_BLOCK_DEVICE_MOUNTS: '/',
+      IMAGE_NAME: 'web',
+      ARCH: 'amd64',
+      DIB_IMAGE_KIND: 'disk',
+    });
     expect(plan.environmentOrigins.DIB_ROOT_LABEL).toBe('dib');
     expect(plan.buildDirectoryVariables).toEqual(['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR']);
     expect(plan.layout).toMatchObject({ table: 'mbr', filesystems: [{ type: 'ext4', label: 'cloudimg-rootfs', mountPoint: '/' }] });
@@ -100,7 +111,8 @@ describe('dib create --dry-run', () => {
 
   it('an xfs root from DIB_BLOCK_DEVICE_CONFIG gets img-rootfs, in the variables and the layout alike', async () => {
     const root = fixtureProject();
-    const layout = '- local_loop: {name: image0}\n- partitioning: {base: image0, label: gpt, partitions: [{name: root, mkfs: {type: xfs, mount: {mount_point: /}}}]}\n';
+    const layout =
+      '- local_loop: {name: image0}\n- partitioning: {base: image0, label: gpt, partitions: [{name: root, mkfs: {type: xfs, mount: {mount_point: /}}}]}\n';
     const r = await dib(root, ['create', '--dry-run', '--json', '-t', 'raw', 'debian', 'vm'], { DIB_BLOCK_DEVICE_CONFIG: layout });
     expect(r.exitCode, r.stderr).toBe(0);
     const [plan] = jsonLines(r.stdout);
@@ -177,7 +189,10 @@ describe('dib ramdisk / ramdisk-image-create', () => {
 
   it('the ramdisk-image-create bin is the same command', async () => {
     const root = fixtureProject();
-    const r = await execa(process.execPath, [path.join(path.dirname(BIN), 'ramdisk-image-create.js'), '--dry-run', '-o', 'rd', 'myos'], { cwd: root, reject: false });
+    const r = await execa(process.execPath, [path.join(path.dirname(BIN), 'ramdisk-image-create.js'), '--dry-run', '-o', 'rd', 'myos'], {
+      cwd: root,
+      reject: false,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('output ramdisk (kernel + initramfs)');
   });
@@ -362,12 +377,18 @@ describe('dib element-info', () => {
     expect(r.stdout).toMatch(/ MYOS_MIRROR {2}Mirror URL/);
   });
 
-  it('--deps shows a classic element\'s resolved dependencies', async () => {
+  it("--deps shows a classic element's resolved dependencies", async () => {
     const root = fixtureProject();
     const r = await dib(root, ['element-info', '--json', '--deps', '--elements-path', 'elements', 'app']);
     expect(r.exitCode).toBe(0);
     const [row] = JSON.parse(r.stdout);
-    expect(row).toMatchObject({ name: 'app', source: path.join(root, 'elements', 'app'), description: 'A classic app', dependencies: ['myos'], expandedDependencies: ['myos'] });
+    expect(row).toMatchObject({
+      name: 'app',
+      source: path.join(root, 'elements', 'app'),
+      description: 'A classic app',
+      dependencies: ['myos'],
+      expandedDependencies: ['myos'],
+    });
     expect(row.version).toBeUndefined();
   });
 

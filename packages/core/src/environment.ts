@@ -59,10 +59,14 @@ export function resolveEnvironment(elements: readonly ResolvedElement[], configE
       if (!v.schema || !(name in values)) continue;
       const result = v.schema.safeParse(values[name]);
       if (!result.success) {
-        throw new DibError('DIB_E_ENV_INVALID', `${name}=${JSON.stringify(values[name])} (from ${origins[name]}): ${result.error.issues.map((i) => i.message).join('; ')}`, {
-          location: { element: el.name, key: name },
-          hint: `${v.description}. Fix or unset ${name}.`,
-        });
+        throw new DibError(
+          'DIB_E_ENV_INVALID',
+          `${name}=${JSON.stringify(values[name])} (from ${origins[name]}): ${result.error.issues.map((i) => i.message).join('; ')}`,
+          {
+            location: { element: el.name, key: name },
+            hint: `${v.description}. Fix or unset ${name}.`,
+          },
+        );
       }
     }
   }

@@ -6,31 +6,61 @@
 export const ERRORS = {
   DIB_E_CONFIG_INVALID: { title: 'Invalid configuration', hint: 'Fix the key named above in your config file or command line.' },
   DIB_E_CONFIG_NOT_FOUND: { title: 'Config file not found', hint: 'Check the path given to --config.' },
-  DIB_E_NO_ELEMENTS: { title: 'No elements to build', hint: 'Name elements on the command line (e.g. `dib create -o img debian`) or add an image to dib.config.*.' },
-  DIB_E_ELEMENT_NOT_FOUND: { title: 'Element not found', hint: 'Install the element package in your project (npm install <package>) or add its directory to ELEMENTS_PATH.' },
-  DIB_E_ELEMENT_LOAD_FAILED: { title: 'Element package threw while loading', hint: 'The package exists but its entry point failed; see the original error below.' },
-  DIB_E_NOT_AN_ELEMENT: { title: 'Package is not a dib element', hint: 'An element package exports a manifest made with defineElement() and has the keyword "dib-element".' },
+  DIB_E_NO_ELEMENTS: {
+    title: 'No elements to build',
+    hint: 'Name elements on the command line (e.g. `dib create -o img debian`) or add an image to dib.config.*.',
+  },
+  DIB_E_ELEMENT_NOT_FOUND: {
+    title: 'Element not found',
+    hint: 'Install the element package in your project (npm install <package>) or add its directory to ELEMENTS_PATH.',
+  },
+  DIB_E_ELEMENT_LOAD_FAILED: {
+    title: 'Element package threw while loading',
+    hint: 'The package exists but its entry point failed; see the original error below.',
+  },
+  DIB_E_NOT_AN_ELEMENT: {
+    title: 'Package is not a dib element',
+    hint: 'An element package exports a manifest made with defineElement() and has the keyword "dib-element".',
+  },
   DIB_E_MANIFEST_INVALID: { title: 'Element manifest is invalid', hint: 'Fix the manifest key named above in the element.' },
-  DIB_E_PEER_MISMATCH: { title: 'Element needs another version of @dib/core', hint: 'Install a version of the element that supports this core, or upgrade @dib/core.' },
+  DIB_E_PEER_MISMATCH: {
+    title: 'Element needs another version of @dib/core',
+    hint: 'Install a version of the element that supports this core, or upgrade @dib/core.',
+  },
   DIB_E_ELEMENT_CONFLICT: { title: 'Conflicting elements', hint: 'Remove one of the two elements from the build.' },
   DIB_E_DEPENDENCY_CYCLE: { title: 'Element dependency cycle', hint: 'Break the cycle by removing one of the dependencies shown.' },
   DIB_E_PROVIDES: { title: 'Virtual element provided more than once', hint: 'Choose exactly one element that provides it.' },
   DIB_E_NO_OPERATING_SYSTEM: { title: 'No operating system element', hint: 'Add an element that provides operating-system, such as debian or debian-minimal.' },
   DIB_E_HOOK_COLLISION: { title: 'Two elements ship the same hook file', hint: 'Rename one of the hook files so each is unique within its phase.' },
-  DIB_E_OPTION_UNSUPPORTED: { title: 'Option not implemented yet', hint: 'Leave the option out; docs/architecture.md ("Not yet") lists what is still missing.' },
+  DIB_E_OPTION_UNSUPPORTED: {
+    title: 'Option not implemented yet',
+    hint: 'Leave the option out; docs/architecture.md ("Not yet") lists what is still missing.',
+  },
   DIB_E_OUTPUT_FORMAT: { title: 'Output format not available', hint: 'Choose one of the supported output types shown in `dib create --help`.' },
   DIB_E_ARGUMENT: { title: 'Invalid command-line argument', hint: 'See `dib <command> --help`.' },
   DIB_E_NOT_ROOT: { title: 'Building needs root', hint: 'Run the build as root (sudo -E dib create ...); --dry-run works without root.' },
   DIB_E_HOST_TOOL_MISSING: { title: 'A required host tool is missing', hint: 'Run `dib doctor --fix`, or install the package named above.' },
-  DIB_E_HOOK_FAILED: { title: 'A hook script failed', hint: 'Read the script output above (also in the build log); export break=after-error to get a shell in the chroot at the failure.' },
+  DIB_E_HOOK_FAILED: {
+    title: 'A hook script failed',
+    hint: 'Read the script output above (also in the build log); export break=after-error to get a shell in the chroot at the failure.',
+  },
   DIB_E_COMMAND_FAILED: { title: 'A host command failed', hint: 'Read the command output above (also in the build log).' },
   DIB_E_INTERRUPTED: { title: 'Build interrupted', hint: 'Everything the build mounted or created was released; run the build again.' },
   DIB_E_CLEANUP_FAILED: { title: 'Could not release a build resource', hint: 'Run `dib cleanup` to release what is left, and check /proc/mounts.' },
-  DIB_E_BLOCK_DEVICE_INVALID: { title: 'Invalid block-device layout', hint: 'Fix the layout key named above (DIB_BLOCK_DEVICE_CONFIG, the config file\'s blockDevice, or the block-device element).' },
-  DIB_E_BLOCK_DEVICE_UNSUPPORTED: { title: 'Block-device feature not supported yet', hint: 'Use a layout without it; see docs/block-device.md for what is supported.' },
+  DIB_E_BLOCK_DEVICE_INVALID: {
+    title: 'Invalid block-device layout',
+    hint: "Fix the layout key named above (DIB_BLOCK_DEVICE_CONFIG, the config file's blockDevice, or the block-device element).",
+  },
+  DIB_E_BLOCK_DEVICE_UNSUPPORTED: {
+    title: 'Block-device feature not supported yet',
+    hint: 'Use a layout without it; see docs/block-device.md for what is supported.',
+  },
   DIB_E_IMAGE_TOO_SMALL: { title: 'The image content does not fit', hint: 'Raise --image-size, or leave it out so dib sizes the image from its content.' },
   DIB_E_BOOT_TEST_FAILED: { title: 'The image did not boot to the expected text', hint: 'Read the serial console log named above.' },
-  DIB_E_OUTPUT_MISSING: { title: 'An element did not write an output it declares', hint: 'Check the element\'s hooks in the build log: the hook that writes the file into $DIB_ELEMENT_OUTPUT_DIR failed to or was skipped.' },
+  DIB_E_OUTPUT_MISSING: {
+    title: 'An element did not write an output it declares',
+    hint: "Check the element's hooks in the build log: the hook that writes the file into $DIB_ELEMENT_OUTPUT_DIR failed to or was skipped.",
+  },
   DIB_E_ENV_INVALID: { title: 'Invalid environment variable', hint: 'Fix or unset the variable named above.' },
 } as const satisfies Record<string, { title: string; hint: string }>;
 

@@ -16,18 +16,26 @@ export const PlanJsonSchema = z
     name: z.string().describe('image name'),
     image: z.record(z.string(), z.unknown()).describe('the image options after the config file and the command line'),
     elements: z.array(z.object({ name: z.string(), source: z.string(), reasons: z.array(z.string()) }).strict()).describe('in build order'),
-    phases: z.record(z.string(), z.array(HookRef.extend({ typescript: z.boolean() }).strict())).describe('each phase in run order, its hooks in run-parts order'),
+    phases: z
+      .record(z.string(), z.array(HookRef.extend({ typescript: z.boolean() }).strict()))
+      .describe('each phase in run order, its hooks in run-parts order'),
     environmentD: z.array(HookRef).describe('environment.d files, in the order they are sourced'),
     environment: z.record(z.string(), z.string()).describe('every variable hooks receive, as decided before the build'),
     environmentOrigins: z.record(z.string(), z.enum(['element default', 'config file', 'environment', 'dib'])),
     buildDirectoryVariables: z.array(z.string()).describe('variables set to paths of the build directory when it is made'),
-    cacheMounts: z.array(z.object({ element: z.string(), source: z.string(), target: z.string() }).strict()).describe('bind-mounted into the chroot phases but finalise'),
+    cacheMounts: z
+      .array(z.object({ element: z.string(), source: z.string(), target: z.string() }).strict())
+      .describe('bind-mounted into the chroot phases but finalise'),
     layout: z
       .object({
         source: z.string(),
         table: z.enum(['mbr', 'gpt']).nullable(),
         partitions: z.array(z.object({ name: z.string(), size: z.string(), flags: z.array(z.string()), type: z.string() }).strict()),
-        filesystems: z.array(z.object({ type: z.string(), base: z.string(), label: z.string().nullable(), uuid: z.string().nullable(), mountPoint: z.string().nullable() }).strict()),
+        filesystems: z.array(
+          z
+            .object({ type: z.string(), base: z.string(), label: z.string().nullable(), uuid: z.string().nullable(), mountPoint: z.string().nullable() })
+            .strict(),
+        ),
       })
       .strict()
       .nullable()
@@ -50,7 +58,9 @@ export function planToJson(plan: BuildPlan): PlanJson {
     name: plan.name,
     image: { ...plan.image },
     elements: plan.elements.map((e) => ({ name: e.name, source: describeSource(e.source), reasons: [...e.reasons] })),
-    phases: Object.fromEntries(Object.entries(plan.hooks.phases).map(([p, hooks]) => [p, hooks.map((h) => ({ name: h.name, element: h.element, typescript: !!h.hostHook }))])),
+    phases: Object.fromEntries(
+      Object.entries(plan.hooks.phases).map(([p, hooks]) => [p, hooks.map((h) => ({ name: h.name, element: h.element, typescript: !!h.hostHook }))]),
+    ),
     environmentD: plan.hooks.environment.map((h) => ({ name: h.name, element: h.element })),
     environment: { ...plan.environment },
     environmentOrigins: { ...plan.environmentOrigins },
@@ -60,8 +70,19 @@ export function planToJson(plan: BuildPlan): PlanJson {
       ? {
           source: plan.layoutSource ?? '',
           table: layout.table?.label ?? null,
-          partitions: (layout.table?.partitions ?? []).map((p) => ({ name: p.name, size: 'bytes' in p.size ? `${p.size.bytes}` : `${p.size.percent}%`, flags: [...p.flags], type: String(p.type) })),
-          filesystems: layout.filesystems.map((f) => ({ type: f.type, base: f.base, label: f.label ?? null, uuid: f.uuid ?? null, mountPoint: f.mountPoint ?? null })),
+          partitions: (layout.table?.partitions ?? []).map((p) => ({
+            name: p.name,
+            size: 'bytes' in p.size ? `${p.size.bytes}` : `${p.size.percent}%`,
+            flags: [...p.flags],
+            type: String(p.type),
+          })),
+          filesystems: layout.filesystems.map((f) => ({
+            type: f.type,
+            base: f.base,
+            label: f.label ?? null,
+            uuid: f.uuid ?? null,
+            mountPoint: f.mountPoint ?? null,
+          })),
         }
       : null,
     diskSteps: plan.diskHooks.map((h) => ({ name: h.name, element: h.element })),

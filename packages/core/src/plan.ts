@@ -122,10 +122,14 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;
   const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase, requireOperatingSystem: req.requireOperatingSystem });
   if (ramdisk && !elements.some((el) => el.manifest.makes.includes('ramdisk'))) {
-    throw new DibError('DIB_E_ARGUMENT', `a ramdisk build needs an element that makes the ramdisk; nothing in the build (with "${req.image.ramdiskElement}") declares makes: ['ramdisk']`, {
-      location: { element: req.image.ramdiskElement },
-      hint: 'Leave --ramdisk-element out (the default, ramdisk, makes one), or name an element built on ramdisk-base.',
-    });
+    throw new DibError(
+      'DIB_E_ARGUMENT',
+      `a ramdisk build needs an element that makes the ramdisk; nothing in the build (with "${req.image.ramdiskElement}") declares makes: ['ramdisk']`,
+      {
+        location: { element: req.image.ramdiskElement },
+        hint: 'Leave --ramdisk-element out (the default, ramdisk, makes one), or name an element built on ramdisk-base.',
+      },
+    );
   }
   warnings.push(...finder.warnings);
   const hooks = buildHookTree(elements);
@@ -143,7 +147,12 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const environment = { ...env.values, ...core };
   const environmentOrigins = { ...env.origins, ...Object.fromEntries(Object.keys(core).map((k) => [k, 'dib' as const])) };
   warnings.push(...uninstalledPackages(elements));
-  claimOnce(elements, (el) => el.manifest.diskHooks.map((h) => h.name), (name) => `disk hook ${name}`, (name) => ({ phase: 'disk', script: name }));
+  claimOnce(
+    elements,
+    (el) => el.manifest.diskHooks.map((h) => h.name),
+    (name) => `disk hook ${name}`,
+    (name) => ({ phase: 'disk', script: name }),
+  );
   const diskHooks = sortRunParts(
     elements.flatMap((el) => el.manifest.diskHooks.map((hook) => ({ name: hook.name, element: el.name, hook }))),
     (h) => h.name,
@@ -157,7 +166,10 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     environmentOrigins,
     cacheMounts: cacheMounts(elements, environment, imageCache),
     outputs: [
-      ...types.map((type) => ({ type, path: OUTPUT_FORMATS[type].writesFile ? `${output}.${OUTPUT_FORMATS[type].extension}` : `docker image ${path.basename(output)}:latest` })),
+      ...types.map((type) => ({
+        type,
+        path: OUTPUT_FORMATS[type].writesFile ? `${output}.${OUTPUT_FORMATS[type].extension}` : `docker image ${path.basename(output)}:latest`,
+      })),
       ...elementOutputs(elements, output),
     ],
     layout,
@@ -177,7 +189,14 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
 }
 
 /** The variables the core sets for every hook (CORE_VARIABLES documents them), less the build directory's paths. */
-function coreVariables(req: PlanRequest, elements: readonly ResolvedElement[], output: string, imageCache: string, rootLabel: string, layout: Layout | undefined): Record<string, string> {
+function coreVariables(
+  req: PlanRequest,
+  elements: readonly ResolvedElement[],
+  output: string,
+  imageCache: string,
+  rootLabel: string,
+  layout: Layout | undefined,
+): Record<string, string> {
   const vars: Record<string, string> = {
     ARCH: req.image.arch,
     IMAGE_NAME: path.basename(output),
@@ -196,7 +215,10 @@ function coreVariables(req: PlanRequest, elements: readonly ResolvedElement[], o
     const rootFs = layout.filesystems.find((f) => f.mountPoint === '/');
     if (rootFs?.label) vars.DIB_ROOT_LABEL = rootFs.label;
     vars.DIB_BLOCK_DEVICE_LABEL = layout.table?.label ?? 'none';
-    vars.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems.filter((f) => f.mountPoint).map((f) => f.mountPoint).join(' ');
+    vars.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems
+      .filter((f) => f.mountPoint)
+      .map((f) => f.mountPoint)
+      .join(' ');
   }
   return vars;
 }
@@ -205,7 +227,14 @@ function cacheMounts(elements: readonly ResolvedElement[], env: Record<string, s
   return elements.flatMap((el) =>
     el.manifest.cacheMounts
       .filter((m) => !(m.disableWith && env[m.disableWith] === '0'))
-      .map((m) => ({ element: el.name, source: path.join(imageCache, m.cache.replace(/\$\{(\w+)\}/g, (_, v: string) => env[v] ?? '')), target: m.target })),
+      .map((m) => ({
+        element: el.name,
+        source: path.join(
+          imageCache,
+          m.cache.replace(/\$\{(\w+)\}/g, (_, v: string) => env[v] ?? ''),
+        ),
+        target: m.target,
+      })),
   );
 }
 
@@ -214,7 +243,10 @@ function uninstalledPackages(elements: readonly ResolvedElement[]): string[] {
   if (elements.some((el) => el.manifest.installsPackages)) return [];
   return elements
     .filter((el) => Object.keys(el.manifest.packages).length)
-    .map((el) => `element "${el.name}" declares packages (${Object.keys(el.manifest.packages).join(', ')}) but nothing in the build installs them: add package-installs`);
+    .map(
+      (el) =>
+        `element "${el.name}" declares packages (${Object.keys(el.manifest.packages).join(', ')}) but nothing in the build installs them: add package-installs`,
+    );
 }
 
 /** Names (disk hooks, outputs) that two elements would both write: each may be declared once per build. */
@@ -230,7 +262,10 @@ function claimOnce(
     for (const name of namesOf(el)) {
       const prior = owners.get(name);
       if (prior) {
-        throw new DibError('DIB_E_HOOK_COLLISION', `${label(name)} is declared by both "${prior}" and "${el.name}"`, { location: { element: el.name, ...where(name) }, hint });
+        throw new DibError('DIB_E_HOOK_COLLISION', `${label(name)} is declared by both "${prior}" and "${el.name}"`, {
+          location: { element: el.name, ...where(name) },
+          hint,
+        });
       }
       owners.set(name, el.name);
     }
@@ -246,14 +281,24 @@ function elementOutputs(elements: readonly ResolvedElement[], output: string): P
   for (const el of elements) {
     for (const o of el.manifest.outputs) {
       if (reserved.has(o.name) || /\.(sha256|md5)$/.test(o.name)) {
-        throw new DibError('DIB_E_MANIFEST_INVALID', `element "${el.name}" declares the output "${o.name}", a name dib itself writes (formats, checksums, the log, the manifest directory)`, {
-          location: { element: el.name, key: 'outputs' },
-          hint: 'Rename the output in the element\'s manifest (outputs[].name), e.g. after the element.',
-        });
+        throw new DibError(
+          'DIB_E_MANIFEST_INVALID',
+          `element "${el.name}" declares the output "${o.name}", a name dib itself writes (formats, checksums, the log, the manifest directory)`,
+          {
+            location: { element: el.name, key: 'outputs' },
+            hint: "Rename the output in the element's manifest (outputs[].name), e.g. after the element.",
+          },
+        );
       }
     }
   }
-  claimOnce(elements, (el) => el.manifest.outputs.map((o) => o.name), (name) => `output "${name}"`, () => ({}), 'Leave one of the two elements out of the build: both would write the same OUTPUT.NAME file.');
+  claimOnce(
+    elements,
+    (el) => el.manifest.outputs.map((o) => o.name),
+    (name) => `output "${name}"`,
+    () => ({}),
+    'Leave one of the two elements out of the build: both would write the same OUTPUT.NAME file.',
+  );
   return elements.flatMap((el) => el.manifest.outputs.map((o) => ({ type: 'element', path: `${output}.${o.name}`, element: el.name, name: o.name })));
 }
 
@@ -283,9 +328,17 @@ export function formatPlan(plan: BuildPlan): string {
   if (plan.layout) {
     lines.push('', `Block-device layout (from ${plan.layoutSource}):`);
     const t = plan.layout.table;
-    lines.push(`  ${plan.layout.image.name}: ${t ? `${t.label} partition table` : 'bare filesystem image'}${plan.image.size ? `, ${plan.image.size}` : ', sized from content'}`);
-    for (const p of t?.partitions ?? []) lines.push(`    partition ${p.name}: ${'bytes' in p.size ? `${p.size.bytes} bytes` : `${p.size.percent}%`}${p.flags.length ? ` [${p.flags.join(',')}]` : ''} type ${p.type}`);
-    for (const f of plan.layout.filesystems) lines.push(`    ${f.type} on ${f.base}${f.label ? ` label ${f.label}` : ''}${f.uuid ? ` uuid ${f.uuid}` : ''}${f.mountPoint ? ` at ${f.mountPoint}` : ''}`);
+    lines.push(
+      `  ${plan.layout.image.name}: ${t ? `${t.label} partition table` : 'bare filesystem image'}${plan.image.size ? `, ${plan.image.size}` : ', sized from content'}`,
+    );
+    for (const p of t?.partitions ?? [])
+      lines.push(
+        `    partition ${p.name}: ${'bytes' in p.size ? `${p.size.bytes} bytes` : `${p.size.percent}%`}${p.flags.length ? ` [${p.flags.join(',')}]` : ''} type ${p.type}`,
+      );
+    for (const f of plan.layout.filesystems)
+      lines.push(
+        `    ${f.type} on ${f.base}${f.label ? ` label ${f.label}` : ''}${f.uuid ? ` uuid ${f.uuid}` : ''}${f.mountPoint ? ` at ${f.mountPoint}` : ''}`,
+      );
     for (const h of plan.diskHooks) lines.push(`    disk step ${h.name} (${h.element})`);
   }
   lines.push('', 'Outputs:');

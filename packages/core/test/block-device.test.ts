@@ -17,7 +17,12 @@ const efi = [
       base: 'image0',
       label: 'gpt',
       partitions: [
-        { name: 'ESP', type: 'EF00', size: '550MiB', mkfs: { type: 'vfat', mount: { mount_point: '/boot/efi', fstab: { options: 'defaults', 'fsck-passno': 2 } } } },
+        {
+          name: 'ESP',
+          type: 'EF00',
+          size: '550MiB',
+          mkfs: { type: 'vfat', mount: { mount_point: '/boot/efi', fstab: { options: 'defaults', 'fsck-passno': 2 } } },
+        },
         { name: 'BSP', type: 'EF02', size: '8MiB' },
         { name: 'root', type: '8300', size: '100%', mkfs: { type: 'ext4', mount: { mount_point: '/', fstab: { options: 'defaults', 'fsck-passno': 1 } } } },
       ],
@@ -105,15 +110,36 @@ describe('block-device layouts', () => {
   it('rejects oversize fixed partitions and percentages above 100', () => {
     const big = [
       { local_loop: { name: 'image0', size: '1GiB' } },
-      { partitioning: { label: 'gpt', partitions: [{ name: 'a', size: '900MiB' }, { name: 'root', size: '200MiB', mkfs: { mount: { mount_point: '/' } } }] } },
+      {
+        partitioning: {
+          label: 'gpt',
+          partitions: [
+            { name: 'a', size: '900MiB' },
+            { name: 'root', size: '200MiB', mkfs: { mount: { mount_point: '/' } } },
+          ],
+        },
+      },
     ];
     expect(catchError(() => parseLayout(big, 'x')).message).toContain('exceed the image size');
-    const pct = [{ local_loop: {} }, { partitioning: { label: 'gpt', partitions: [{ name: 'a', size: '60%' }, { name: 'root', size: '50%', mkfs: { mount: { mount_point: '/' } } }] } }];
+    const pct = [
+      { local_loop: {} },
+      {
+        partitioning: {
+          label: 'gpt',
+          partitions: [
+            { name: 'a', size: '60%' },
+            { name: 'root', size: '50%', mkfs: { mount: { mount_point: '/' } } },
+          ],
+        },
+      },
+    ];
     expect(catchError(() => parseLayout(pct, 'x')).message).toContain('110%');
   });
 
   it('rejects a layout with no root filesystem', () => {
-    expect(catchError(() => parseLayout([{ local_loop: {} }, { mkfs: { base: 'image0', type: 'ext4' } }], 'x')).message).toContain('no filesystem is mounted at /');
+    expect(catchError(() => parseLayout([{ local_loop: {} }, { mkfs: { base: 'image0', type: 'ext4' } }], 'x')).message).toContain(
+      'no filesystem is mounted at /',
+    );
   });
 });
 

@@ -59,7 +59,7 @@ describe('loadConfig: finding the config file', () => {
     expect(loaded.config.images.web.elements).toEqual(['debian', 'vm']);
   });
 
-  it('loads dib.config.ts with the project\'s typescript, and leaves no compiled file behind', async () => {
+  it("loads dib.config.ts with the project's typescript, and leaves no compiled file behind", async () => {
     const dir = inRepoDir();
     projectWith(
       'dib.config.ts',
@@ -137,7 +137,7 @@ describe('loadConfig: finding the config file', () => {
 });
 
 describe('loadConfig / validateConfig: paths and validation', () => {
-  it('resolves relative output, elementsPath, imageCache and logfile against the config file\'s directory', async () => {
+  it("resolves relative output, elementsPath, imageCache and logfile against the config file's directory", async () => {
     const dir = projectWith(
       'dib.config.json',
       JSON.stringify({
@@ -173,7 +173,7 @@ describe('loadConfig / validateConfig: paths and validation', () => {
     expect(err.message).toMatch(/^\/p\/dib\.config\.json: \(top level\): .+; unknown key\(s\) imagez$/);
   });
 
-  it('an unknown key inside an image is reported with the image\'s key path', async () => {
+  it("an unknown key inside an image is reported with the image's key path", async () => {
     const err = await dibError(() => validateConfig({ images: { web: { elements: ['x'], colour: 'blue' } } }, '/p/dib.config.json'));
     expect(err.code).toBe('DIB_E_CONFIG_INVALID');
     expect(err.message).toMatch(/^\/p\/dib\.config\.json: images\.web: .+; unknown key\(s\) colour$/);

@@ -45,7 +45,11 @@ describe('a misspelled manifest key', () => {
         path.join(dir, 'index.ts'),
         `import { defineElement } from '@dib/core/element';\nexport default defineElement({\n  name: 'typo',\n  description: 'd',\n  env: { DIB_TYPO_X: { description: 'x', defualt: 'y' } },\n});\n`,
       );
-      const r = await execa('npx', ['tsc', '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', path.join(dir, 'index.ts')], { cwd: REPO, reject: false });
+      const r = await execa(
+        'npx',
+        ['tsc', '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', path.join(dir, 'index.ts')],
+        { cwd: REPO, reject: false },
+      );
       expect(r.exitCode).not.toBe(0);
       expect(r.stdout).toMatch(/index\.ts\(5,\d+\): error TS25?\d+: Object literal may only specify known properties, (and|but) 'defualt' does not exist/);
     } finally {
@@ -63,7 +67,6 @@ describe('element error catalogues', () => {
 
   it('refuse an entry whose code is not its key', async () => {
     const e = await dibError(loadOne({ name: 'typo', description: 'd', errors: { DIB_E_TYPO_ONE: { code: 'DIB_E_TYPO_TWO', title: 't', hint: 'h' } } }));
-    expect(e.message).toContain('errors.DIB_E_TYPO_ONE: the entry\'s code is DIB_E_TYPO_TWO');
+    expect(e.message).toContain("errors.DIB_E_TYPO_ONE: the entry's code is DIB_E_TYPO_TWO");
   });
 });
-

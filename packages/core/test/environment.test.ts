@@ -53,14 +53,14 @@ describe('resolveEnvironment', () => {
     expect(fromCaller.origins.MY_VAR).toBe('environment');
   });
 
-  it('the first element in build order sets a shared variable\'s default', () => {
+  it("the first element in build order sets a shared variable's default", () => {
     const a = element({ name: 'a', env: { SHARED: { description: 'shared', default: 'from-a' } } });
     const b = element({ name: 'b', env: { SHARED: { description: 'shared', default: 'from-b' } } });
     expect(resolveEnvironment([a, b], {}, {}).values.SHARED).toBe('from-a');
     expect(resolveEnvironment([b, a], {}, {}).values.SHARED).toBe('from-b');
   });
 
-  it('a value the variable\'s schema rejects is DIB_E_ENV_INVALID naming the variable, its origin and the element', async () => {
+  it("a value the variable's schema rejects is DIB_E_ENV_INVALID naming the variable, its origin and the element", async () => {
     const err = await dibError(() => resolveEnvironment([myos], {}, { MY_RELEASE: 'Not-Valid' }));
     expect(err.code).toBe('DIB_E_ENV_INVALID');
     expect(err.message).toBe('MY_RELEASE="Not-Valid" (from environment): a lower-case codename');

@@ -3,7 +3,9 @@ import { DibError, ERRORS, isDibError } from '@dib/core';
 
 describe('DibError', () => {
   it('format() shows code and title, the message (indented), where, and the hint', () => {
-    const err = new DibError('DIB_E_HOOK_FAILED', 'install.d/50-foo exited 1\nsecond line', { location: { element: 'foo', phase: 'install', script: '50-foo' } });
+    const err = new DibError('DIB_E_HOOK_FAILED', 'install.d/50-foo exited 1\nsecond line', {
+      location: { element: 'foo', phase: 'install', script: '50-foo' },
+    });
     expect(err.format()).toBe(
       [
         'DIB_E_HOOK_FAILED: A hook script failed',
@@ -20,7 +22,7 @@ describe('DibError', () => {
     expect(err.format()).toBe('DIB_E_ARGUMENT: Invalid command-line argument\n  bad flag\n  hint: Try --help.');
   });
 
-  it('only DIB_E_ELEMENT_LOAD_FAILED prints the cause\'s stack', () => {
+  it("only DIB_E_ELEMENT_LOAD_FAILED prints the cause's stack", () => {
     const cause = new Error('inner');
     expect(new DibError('DIB_E_ELEMENT_LOAD_FAILED', 'x', { cause }).format()).toContain('cause: Error: inner');
     expect(new DibError('DIB_E_CONFIG_INVALID', 'x', { cause }).format()).not.toContain('cause:');

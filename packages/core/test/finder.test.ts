@@ -100,7 +100,11 @@ describe('ElementFinder: npm element packages', () => {
 
   it('not an element: a package without the "dib-element" keyword is DIB_E_NOT_AN_ELEMENT naming the package', async () => {
     const project = tempDir();
-    const root = writePackageElement(project, '@dib/element-foo', { version: '2.0.0', keywords: ['something-else'], manifest: { name: 'foo', description: 'Foo' } });
+    const root = writePackageElement(project, '@dib/element-foo', {
+      version: '2.0.0',
+      keywords: ['something-else'],
+      manifest: { name: 'foo', description: 'Foo' },
+    });
     const err = await dibError(finderFor(project).require('foo'));
     expect(err.code).toBe('DIB_E_NOT_AN_ELEMENT');
     expect(err.message).toContain('@dib/element-foo@2.0.0');

@@ -20,7 +20,7 @@ async function resolved(elements: Record<string, ClassicElementSpec>, setup?: (e
 const listing = (tree: HookTree, phase: keyof HookTree['phases']) => tree.phases[phase].map((h) => `${h.name} ${h.element}`);
 
 describe('buildHookTree', () => {
-  it('merges each phase\'s scripts from every element into one run-parts order, each with its owner', async () => {
+  it("merges each phase's scripts from every element into one run-parts order, each with its owner", async () => {
     const { elements, elementsDir } = await resolved({
       one: { files: { 'install.d/10-one': SCRIPT, 'install.d/90-one': SCRIPT, 'root.d/50-one-root': SCRIPT } },
       two: { files: { 'install.d/05-two': SCRIPT, 'install.d/50-two': SCRIPT, 'install.d/10-two': SCRIPT, 'finalise.d/99-two': SCRIPT } },
@@ -106,11 +106,14 @@ describe('buildHookTree', () => {
     expect(listing(tree, 'install')).toEqual(['10-a alpha']);
   });
 
-  it('TypeScript host hooks sort with the phase\'s scripts, and collide with a file of the same name', async () => {
+  it("TypeScript host hooks sort with the phase's scripts, and collide with a file of the same name", async () => {
     const manifest = (name: string, hook: string) =>
       `export default { name: '${name}', description: 'ts hooks', hooks: { root: [{ name: '${hook}', run: async () => {} }] } };\n`;
     const root = tempDir();
-    writePackageElement(root, '@dib/element-tsel', { manifest: manifest('tsel', '20-ts-root'), files: { 'root.d/10-file-root': SCRIPT, 'root.d/30-file-root': SCRIPT } });
+    writePackageElement(root, '@dib/element-tsel', {
+      manifest: manifest('tsel', '20-ts-root'),
+      files: { 'root.d/10-file-root': SCRIPT, 'root.d/30-file-root': SCRIPT },
+    });
     const finder = new ElementFinder({ elementsPath: [], searchRoots: [root] });
     const tree = buildHookTree(await resolveElements(['tsel'], finder, { addBase: false, requireOperatingSystem: false }));
     expect(listing(tree, 'root')).toEqual(['10-file-root tsel', '20-ts-root tsel', '30-file-root tsel']);

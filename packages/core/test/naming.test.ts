@@ -6,7 +6,7 @@ describe('packageNamesFor: element shorthand -> npm package names, in the order 
     expect(packageNamesFor('ubuntu')).toEqual(['@dib/element-ubuntu', 'dib-element-ubuntu']);
   });
 
-  it('a scoped name tries the scope\'s dib-element- package, then the name itself', () => {
+  it("a scoped name tries the scope's dib-element- package, then the name itself", () => {
     expect(packageNamesFor('@acme/x')).toEqual(['@acme/dib-element-x', '@acme/x']);
   });
 

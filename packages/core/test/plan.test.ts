@@ -103,7 +103,14 @@ describe('createPlan', () => {
     expect(fromOutside(plan)).toEqual({ APP_MODE: 'slow', DIB_EXTRA: 'yes' });
     expect(fromOutside(plan, plan.environmentOrigins)).toEqual({ APP_MODE: 'environment', DIB_EXTRA: 'environment' });
     // What the core sets is in the plan too, decided now.
-    expect(plan.environment).toMatchObject({ ARCH: 'amd64', IMAGE_NAME: 'img', IMAGE_ELEMENT: 'myos app base', DIB_ROOT_LABEL: 'cloudimg-rootfs', DIB_IMAGE_KIND: 'disk', DIB_IMAGE_CACHE: path.join(root, 'cache') });
+    expect(plan.environment).toMatchObject({
+      ARCH: 'amd64',
+      IMAGE_NAME: 'img',
+      IMAGE_ELEMENT: 'myos app base',
+      DIB_ROOT_LABEL: 'cloudimg-rootfs',
+      DIB_IMAGE_KIND: 'disk',
+      DIB_IMAGE_CACHE: path.join(root, 'cache'),
+    });
     expect(plan.environment.DIB_BLOCK_DEVICE_LABEL).toBeUndefined();
     expect(plan.outputs).toEqual([
       { type: 'tar', path: `${out}.tar` },
@@ -113,7 +120,12 @@ describe('createPlan', () => {
     expect(plan.logfile).toBe(`${out}.log`);
     expect(plan.imageCache).toBe(path.join(root, 'cache'));
     expect(plan.warnings).toEqual([]);
-    expect(plan.hostTools.map((t) => `${t.anyOf.join('|')} <- ${t.neededBy}`)).toEqual(['chroot <- dib', 'mount <- dib', 'tar <- output tar', 'pigz|gzip <- output tgz']);
+    expect(plan.hostTools.map((t) => `${t.anyOf.join('|')} <- ${t.neededBy}`)).toEqual([
+      'chroot <- dib',
+      'mount <- dib',
+      'tar <- output tar',
+      'pigz|gzip <- output tgz',
+    ]);
   });
 
   it('creating a plan touches nothing on disk', async () => {
@@ -131,7 +143,7 @@ describe('createPlan', () => {
     expect(plan.elements.map((e) => e.name)).toEqual(['myos', 'app']);
   });
 
-  it('the config file\'s environment sits between element defaults and the caller\'s environment', async () => {
+  it("the config file's environment sits between element defaults and the caller's environment", async () => {
     const { root, elementsDir } = fixtureProject();
     const plan = await createPlan(request(root, elementsDir, { types: ['tar'], environment: { APP_MODE: 'from-config', DIB_Y: 'c' } }, { DIB_Y: 'caller' }));
     expect(fromOutside(plan)).toEqual({ APP_MODE: 'from-config', DIB_Y: 'caller' });
@@ -212,8 +224,12 @@ describe('formatPlan', () => {
     expect(text).toContain('environment.d (sourced before every script, in this order):');
 
     // environment: element defaults and the caller's DIB_* only, with origins
-    expect(text).toContain('Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  ARCH=amd64  (dib)\n  DIB_DEBUG_TRACE=0  (dib)\n  DIB_EXTRA=yes  (environment)');
-    expect(text).toContain('TARGET_ROOT, TMP_MOUNT_PATH, TMP_BUILD_DIR, TMP_HOOKS_PATH, DIB_ELEMENT_OUTPUT_DIR: paths in the build directory, made when the build starts');
+    expect(text).toContain(
+      'Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  ARCH=amd64  (dib)\n  DIB_DEBUG_TRACE=0  (dib)\n  DIB_EXTRA=yes  (environment)',
+    );
+    expect(text).toContain(
+      'TARGET_ROOT, TMP_MOUNT_PATH, TMP_BUILD_DIR, TMP_HOOKS_PATH, DIB_ELEMENT_OUTPUT_DIR: paths in the build directory, made when the build starts',
+    );
     expect(text).not.toContain('FOO');
 
     expect(text).toContain('Extra packages (-p): vim curl');

@@ -11,7 +11,10 @@ function project(elements: Record<string, ClassicElementSpec & { conflicts?: str
   const root = tempDir();
   const elementsDir = path.join(root, 'elements');
   for (const [name, spec] of Object.entries(elements)) {
-    writeClassicElement(elementsDir, name, { ...spec, files: { ...spec.files, ...(spec.conflicts ? { 'element-conflicts': spec.conflicts.join('\n') } : {}) } });
+    writeClassicElement(elementsDir, name, {
+      ...spec,
+      files: { ...spec.files, ...(spec.conflicts ? { 'element-conflicts': spec.conflicts.join('\n') } : {}) },
+    });
   }
   const finder = () => new ElementFinder({ elementsPath: [elementsDir], searchRoots: [root] });
   return { root, elementsDir, finder };
@@ -179,7 +182,7 @@ describe('resolveElements', () => {
     expect(err.message).toContain('element "nope" (requested) was not found');
   });
 
-  it('a package element\'s dependencies are found from its own package first', async () => {
+  it("a package element's dependencies are found from its own package first", async () => {
     const p = project({});
     const appRoot = writePackageElement(p.root, '@dib/element-app', { manifest: { name: 'app', description: 'App', dependencies: ['helper', 'myos'] } });
     // helper is installed only inside app's package (a nested dependency), myos in the project
@@ -201,7 +204,9 @@ describe('resolveElements', () => {
 
   it('an element requested by a scoped name (@acme/x) keeps the reason "requested"', async () => {
     const p = project({});
-    writePackageElement(p.root, '@acme/dib-element-x', { manifest: { name: 'x', description: 'Acme OS', provides: ['operating-system'], dependencies: ['helper'] } });
+    writePackageElement(p.root, '@acme/dib-element-x', {
+      manifest: { name: 'x', description: 'Acme OS', provides: ['operating-system'], dependencies: ['helper'] },
+    });
     writePackageElement(p.root, '@dib/element-helper', { manifest: { name: 'helper', description: 'Helper' } });
     const els = await resolveElements(['@acme/x'], p.finder(), { addBase: false });
     expect(names(els)).toEqual(['helper', 'x']);

@@ -20,7 +20,31 @@ describe('run-parts order (LC_ALL=C sort -n)', () => {
   });
 
   it('matches `LC_ALL=C sort -n` on leading zeros, equal numbers, negatives and upper/lower case', () => {
-    const names = ['1-x', '01-x', '001-x', '0-a', 'a', '-5-neg', '-a', '9', '09', '90-z', '10', 'A_b', 'a-b', '5', '5a', '5-a', '5_a', '00', '0', 'B', 'b', '_', '-'];
+    const names = [
+      '1-x',
+      '01-x',
+      '001-x',
+      '0-a',
+      'a',
+      '-5-neg',
+      '-a',
+      '9',
+      '09',
+      '90-z',
+      '10',
+      'A_b',
+      'a-b',
+      '5',
+      '5a',
+      '5-a',
+      '5_a',
+      '00',
+      '0',
+      'B',
+      'b',
+      '_',
+      '-',
+    ];
     const shuffled = [...names].reverse();
     expect(sortRunParts(shuffled, (n) => n)).toEqual(cSortN(shuffled));
     expect(sortRunParts(names, (n) => n)).toEqual(cSortN(names));

@@ -102,15 +102,23 @@ const driveArg = (d: BootDisk) => `file=${d.file},if=virtio,format=${d.format ??
 
 function qemuArgs(options: BootOptions, accelerator: 'kvm' | 'tcg'): string[] {
   const args = [
-    '-machine', `q35,accel=${accelerator}`,
-    '-cpu', accelerator === 'kvm' ? 'host' : 'max',
-    '-m', String(options.memoryMiB ?? 1024),
-    '-smp', '1',
-    '-display', 'none',
-    '-monitor', 'none',
-    '-serial', 'stdio',
+    '-machine',
+    `q35,accel=${accelerator}`,
+    '-cpu',
+    accelerator === 'kvm' ? 'host' : 'max',
+    '-m',
+    String(options.memoryMiB ?? 1024),
+    '-smp',
+    '1',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    'stdio',
     '-no-reboot',
-    '-nic', 'user,model=virtio-net-pci',
+    '-nic',
+    'user,model=virtio-net-pci',
   ];
   for (const d of [...(options.image ? [{ file: options.image, format: options.format }] : []), ...(options.disks ?? [])]) args.push('-drive', driveArg(d));
   if (options.kernel) args.push('-kernel', options.kernel);
@@ -119,7 +127,9 @@ function qemuArgs(options: BootOptions, accelerator: 'kvm' | 'tcg'): string[] {
   if (options.uefi) {
     const ovmf = findOvmf();
     if (!ovmf) {
-      throw new DibError('DIB_E_HOST_TOOL_MISSING', 'UEFI boot needs OVMF firmware, and none was found', { hint: 'apt-get install ovmf, or set DIB_OVMF to the firmware file.' });
+      throw new DibError('DIB_E_HOST_TOOL_MISSING', 'UEFI boot needs OVMF firmware, and none was found', {
+        hint: 'apt-get install ovmf, or set DIB_OVMF to the firmware file.',
+      });
     }
     args.push('-bios', ovmf);
   }

@@ -8,7 +8,10 @@ export interface HostState {
 }
 
 export async function hostState(): Promise<HostState> {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[1]);
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[1]);
   const { stdout } = await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'], { reject: false });
   return { mounts, loops: stdout.split('\n').filter(Boolean) };
 }

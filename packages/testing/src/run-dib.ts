@@ -13,7 +13,10 @@ const require = createRequire(import.meta.url);
 export const DIB_BIN = path.join(path.dirname(require.resolve('@dib/cli/package.json')), 'dist/bin/dib.js');
 
 /** Runs `dib ARGS` as a user would; never throws on a non-zero exit. */
-export function runDib(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): ResultPromise & Promise<DibRun> {
+export function runDib(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): ResultPromise & Promise<DibRun> {
   return execa(process.execPath, [DIB_BIN, ...args], {
     cwd: options.cwd,
     env: { CI: '1', ...options.env },

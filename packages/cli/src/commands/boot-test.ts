@@ -45,12 +45,14 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
   if (positionals.length > 1 || (!image && !v.kernel)) throw new DibError('DIB_E_ARGUMENT', `name one image, or a kernel with --kernel\n\n${BOOT_TEST_USAGE}`);
   if (!v.kernel && (v.initrd || v.append)) throw new DibError('DIB_E_ARGUMENT', '--initrd and --append need --kernel');
   for (const file of [image, v.kernel, v.initrd, ...(v.disk ?? [])]) {
-    if (file && !existsSync(file)) throw new DibError('DIB_E_ARGUMENT', `${file} does not exist`, { hint: 'Check the path; relative paths are taken from the current directory.' });
+    if (file && !existsSync(file))
+      throw new DibError('DIB_E_ARGUMENT', `${file} does not exist`, { hint: 'Check the path; relative paths are taken from the current directory.' });
   }
   const timeout = v.timeout === undefined ? 300 : Number(v.timeout);
   if (!(timeout > 0)) throw new DibError('DIB_E_ARGUMENT', `--timeout takes seconds, got "${v.timeout}"`);
   const memory = v.memory === undefined ? undefined : Number(v.memory);
-  if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128)) throw new DibError('DIB_E_ARGUMENT', `--memory takes MiB (at least 128), got "${v.memory}"`);
+  if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128))
+    throw new DibError('DIB_E_ARGUMENT', `--memory takes MiB (at least 128), got "${v.memory}"`);
   const result = await bootImage({
     image,
     kernel: v.kernel,
@@ -67,12 +69,17 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
   if (v.console) writeFileSync(v.console, result.console);
   const what = v.expect ? JSON.stringify(v.expect) : 'a login prompt';
   if (json) {
-    process.stdout.write(`${JSON.stringify({ image, kernel: v.kernel, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ image, kernel: v.kernel, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`,
+    );
   } else if (result.matched) {
     process.stdout.write(`${booted}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${how}, ${result.accelerator})\n`);
   }
   if (!result.matched) {
-    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${booted} did not reach ${what} within ${timeout}s (${how}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`);
+    throw new DibError(
+      'DIB_E_BOOT_TEST_FAILED',
+      `${booted} did not reach ${what} within ${timeout}s (${how}, ${result.accelerator}); last console lines:\n${consoleTail(result.console)}`,
+    );
   }
   return EXIT.ok;
 });

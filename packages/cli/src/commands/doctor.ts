@@ -36,17 +36,27 @@ export const doctorCommand = command(DOCTOR_USAGE, OPTIONS, async (v, positional
   const { requests } = await selectImages(named, { types: types.length ? types : undefined }, global, ['dib', 'doctor']);
   const plans = await Promise.all(requests.map((req) => createPlan({ ...req, requireOperatingSystem: false })));
   const seen = new Set<string>();
-  const tools = plans.flatMap((p) => p.hostTools).filter((t) => {
-    const key = `${t.neededBy}:${t.anyOf.join('|')}`;
-    return !seen.has(key) && seen.add(key);
-  });
+  const tools = plans
+    .flatMap((p) => p.hostTools)
+    .filter((t) => {
+      const key = `${t.neededBy}:${t.anyOf.join('|')}`;
+      return !seen.has(key) && seen.add(key);
+    });
   const status = await checkTools(tools);
   const missing = status.filter((s) => !s.found);
   if (json) {
-    process.stdout.write(`${JSON.stringify(status.map((s) => ({ tools: s.tool.anyOf, found: s.found ?? null, apt: s.tool.apt, neededBy: s.tool.neededBy, why: s.tool.why })), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        status.map((s) => ({ tools: s.tool.anyOf, found: s.found ?? null, apt: s.tool.apt, neededBy: s.tool.neededBy, why: s.tool.why })),
+        null,
+        2,
+      )}\n`,
+    );
   } else {
     for (const s of status) {
-      process.stdout.write(`${s.found ? 'ok     ' : 'MISSING'} ${s.tool.anyOf.join(' | ').padEnd(28)} ${s.tool.neededBy}: ${s.tool.why}${!s.found && s.tool.apt ? ` (apt: ${s.tool.apt})` : ''}\n`);
+      process.stdout.write(
+        `${s.found ? 'ok     ' : 'MISSING'} ${s.tool.anyOf.join(' | ').padEnd(28)} ${s.tool.neededBy}: ${s.tool.why}${!s.found && s.tool.apt ? ` (apt: ${s.tool.apt})` : ''}\n`,
+      );
     }
   }
   if (missing.length === 0) return EXIT.ok;

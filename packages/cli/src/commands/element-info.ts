@@ -34,9 +34,10 @@ export const elementInfoCommand = command(ELEMENT_INFO_USAGE, OPTIONS, async (v,
   const rows = [];
   for (const name of names) {
     const el = await finder.require(name);
-    const deps = v.deps || v['expand-dependencies']
-      ? (await resolveElements([name], finder, { addBase: false, requireOperatingSystem: false })).map((d) => d.name).filter((d) => d !== name)
-      : undefined;
+    const deps =
+      v.deps || v['expand-dependencies']
+        ? (await resolveElements([name], finder, { addBase: false, requireOperatingSystem: false })).map((d) => d.name).filter((d) => d !== name)
+        : undefined;
     rows.push(describe(el, deps, !!v.env));
   }
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -34,7 +34,16 @@ export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) =
       : `import { defineConfig } from '@dib/core/define';\n\n// dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nexport default defineConfig({\n  images: {\n    ${name.includes('-') ? `'${name}'` : name}: {\n      elements: [${list}],\n      types: ['qcow2'],\n      environment: { DIB_RELEASE: 'bookworm' },\n    },\n  },\n});\n`,
   );
   const pkgFile = path.join(cwd, 'package.json');
-  const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : { name: path.basename(cwd).toLowerCase().replace(/[^a-z0-9-]/g, '-'), private: true, type: 'module' };
+  const pkg = existsSync(pkgFile)
+    ? JSON.parse(readFileSync(pkgFile, 'utf8'))
+    : {
+        name: path
+          .basename(cwd)
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, '-'),
+        private: true,
+        type: 'module',
+      };
   const dev: Record<string, string> = { ...(pkg.devDependencies ?? {}) };
   dev['@dib/cli'] ??= `^${CLI_VERSION}`;
   dev['@dib/core'] ??= `^${CORE_VERSION}`;
@@ -42,6 +51,8 @@ export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) =
   for (const e of elements) dev[packageNamesFor(e)[0]] ??= e.startsWith('@') || e.startsWith('dib-element-') ? 'latest' : `^${CLI_VERSION}`;
   pkg.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
-  process.stdout.write(`wrote ${path.relative(cwd, file)} and package.json devDependencies.\nnext: npm install && npx dib create --dry-run && npx dib create\n`);
+  process.stdout.write(
+    `wrote ${path.relative(cwd, file)} and package.json devDependencies.\nnext: npm install && npx dib create --dry-run && npx dib create\n`,
+  );
   return EXIT.ok;
 });

@@ -21,12 +21,16 @@ const OPTIONS = { dir: { type: 'string' }, scope: { type: 'string' } } as const;
 
 export const newElementCommand = command(NEW_ELEMENT_USAGE, OPTIONS, async (v, positionals) => {
   const [name] = positionals;
-  if (!name || !ELEMENT_NAME.test(name)) throw new DibError('DIB_E_ARGUMENT', `name the element in lower case letters, digits, ".", "_" or "-" (got ${JSON.stringify(name ?? '')})`, { hint: 'e.g. dib new-element my-tool' });
+  if (!name || !ELEMENT_NAME.test(name))
+    throw new DibError('DIB_E_ARGUMENT', `name the element in lower case letters, digits, ".", "_" or "-" (got ${JSON.stringify(name ?? '')})`, {
+      hint: 'e.g. dib new-element my-tool',
+    });
   if (v.scope && !/^@[a-z0-9][a-z0-9._-]*$/.test(v.scope)) throw new DibError('DIB_E_ARGUMENT', `--scope must look like @acme, got ${v.scope}`);
   const packageName = v.scope ? `${v.scope}/dib-element-${name}` : `dib-element-${name}`;
   const requestName = v.scope ? `${v.scope}/${name}` : name;
   const dir = path.resolve(v.dir ?? '.', `dib-element-${name}`);
-  if (existsSync(dir)) throw new DibError('DIB_E_ARGUMENT', `${dir} already exists`, { hint: 'Remove it, or pass --dir to create the package somewhere else.' });
+  if (existsSync(dir))
+    throw new DibError('DIB_E_ARGUMENT', `${dir} already exists`, { hint: 'Remove it, or pass --dir to create the package somewhere else.' });
   const greetingVar = `DIB_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_GREETING`;
   const files: Record<string, string> = {
     'package.json': `${JSON.stringify(

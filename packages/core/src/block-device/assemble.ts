@@ -43,8 +43,7 @@ export async function assembleDisk(ctx: AssembleContext, layout: Layout): Promis
       mkdirSync(from);
       moved.push({ from, to });
     }
-    const sourceOf = (fs: FilesystemSpec) =>
-      fs.mountPoint === '/' ? ctx.targetRoot : fs.mountPoint ? path.join(ctx.workDir, `tree-${fs.name}`) : undefined;
+    const sourceOf = (fs: FilesystemSpec) => (fs.mountPoint === '/' ? ctx.targetRoot : fs.mountPoint ? path.join(ctx.workDir, `tree-${fs.name}`) : undefined);
     const needs = new Map<string, number>();
     for (const fs of layout.filesystems) {
       const src = sourceOf(fs);
@@ -65,7 +64,15 @@ export async function assembleDisk(ctx: AssembleContext, layout: Layout): Promis
     for (const p of geometry.partitions) {
       const fs = layout.filesystems.find((f) => f.base === p.spec.name);
       if (!fs) continue;
-      await ctx.run('dd', [`if=${path.join(ctx.workDir, `${fs.name}.fs`)}`, `of=${disk}`, 'bs=4M', `seek=${p.start}`, 'oflag=seek_bytes', 'conv=notrunc,sparse', 'status=none']);
+      await ctx.run('dd', [
+        `if=${path.join(ctx.workDir, `${fs.name}.fs`)}`,
+        `of=${disk}`,
+        'bs=4M',
+        `seek=${p.start}`,
+        'oflag=seek_bytes',
+        'conv=notrunc,sparse',
+        'status=none',
+      ]);
       rmSync(path.join(ctx.workDir, `${fs.name}.fs`), { force: true });
     }
     return { file: disk, geometry };

@@ -7,7 +7,18 @@ export function withIdentities(layout: Layout): Layout {
   return {
     ...layout,
     filesystems: layout.filesystems.map((fs) =>
-      fs.label || fs.uuid ? { ...fs } : { ...fs, uuid: fs.type === 'vfat' ? randomBytes(4).toString('hex').toUpperCase().replace(/^(.{4})/, '$1-') : randomUUID() },
+      fs.label || fs.uuid
+        ? { ...fs }
+        : {
+            ...fs,
+            uuid:
+              fs.type === 'vfat'
+                ? randomBytes(4)
+                    .toString('hex')
+                    .toUpperCase()
+                    .replace(/^(.{4})/, '$1-')
+                : randomUUID(),
+          },
     ),
   };
 }
@@ -19,7 +30,10 @@ export function fstabText(layout: Layout): string {
     const spec = fs.label ? `LABEL=${fs.label}` : `UUID=${fs.uuid}`;
     const fstab = fs.fstab ?? { options: 'defaults', dump: 0, pass: fs.mountPoint === '/' ? 1 : 2 };
     if (fs.type === 'swap') lines.push(`${spec} none swap sw 0 0`);
-    else lines.push(`${spec} ${fs.mountPoint} ${fs.type} ${fstab.options} ${fstab.dump} ${fs.type === 'vfat' || fs.type === 'xfs' || fs.type === 'btrfs' ? Math.min(fstab.pass, fs.type === 'vfat' ? 2 : 0) : fstab.pass}`);
+    else
+      lines.push(
+        `${spec} ${fs.mountPoint} ${fs.type} ${fstab.options} ${fstab.dump} ${fs.type === 'vfat' || fs.type === 'xfs' || fs.type === 'btrfs' ? Math.min(fstab.pass, fs.type === 'vfat' ? 2 : 0) : fstab.pass}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

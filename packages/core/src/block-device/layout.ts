@@ -53,8 +53,12 @@ const GPT_CODES: Record<string, string> = {
 export const GPT_BIOS_BOOT = GPT_CODES.EF02;
 export const GPT_ESP = GPT_CODES.EF00;
 
-const fail = (source: string, at: string, message: string, code: 'DIB_E_BLOCK_DEVICE_INVALID' | 'DIB_E_BLOCK_DEVICE_UNSUPPORTED' = 'DIB_E_BLOCK_DEVICE_INVALID') =>
-  new DibError(code, `${source}: ${at}: ${message}`, { location: { file: source, key: at } });
+const fail = (
+  source: string,
+  at: string,
+  message: string,
+  code: 'DIB_E_BLOCK_DEVICE_INVALID' | 'DIB_E_BLOCK_DEVICE_UNSUPPORTED' = 'DIB_E_BLOCK_DEVICE_INVALID',
+) => new DibError(code, `${source}: ${at}: ${message}`, { location: { file: source, key: at } });
 
 function partitionType(raw: string | number | undefined, label: 'mbr' | 'gpt', source: string, at: string): string {
   if (label === 'mbr') {
@@ -72,7 +76,8 @@ function partitionType(raw: string | number | undefined, label: 'mbr' | 'gpt', s
 
 /** Parses and checks a DIB block-device node list; `source` names where it came from. */
 export function parseLayout(nodes: unknown, source: string): Layout {
-  if (!Array.isArray(nodes) || nodes.length === 0) throw fail(source, '(top level)', 'expected a list of block-device nodes (local_loop, partitioning, mkfs, mount, fstab)');
+  if (!Array.isArray(nodes) || nodes.length === 0)
+    throw fail(source, '(top level)', 'expected a list of block-device nodes (local_loop, partitioning, mkfs, mount, fstab)');
   let image: Layout['image'] | undefined;
   let table: Layout['table'];
   const mkfs: { node: MkfsNode; base: string; at: string }[] = [];
@@ -87,7 +92,8 @@ export function parseLayout(nodes: unknown, source: string): Layout {
   nodes.forEach((raw, i) => {
     const at = `[${i}]`;
     const key = raw && typeof raw === 'object' ? Object.keys(raw)[0] : undefined;
-    if (key === 'lvm') throw fail(source, `${at}.lvm`, 'LVM layouts are not supported yet (this host class often lacks device-mapper too)', 'DIB_E_BLOCK_DEVICE_UNSUPPORTED');
+    if (key === 'lvm')
+      throw fail(source, `${at}.lvm`, 'LVM layouts are not supported yet (this host class often lacks device-mapper too)', 'DIB_E_BLOCK_DEVICE_UNSUPPORTED');
     if (key && !['local_loop', 'partitioning', 'mkfs', 'mount', 'fstab'].includes(key)) {
       throw fail(source, `${at}.${key}`, 'unknown node type; expected local_loop, partitioning, mkfs, mount or fstab');
     }
@@ -109,7 +115,12 @@ export function parseLayout(nodes: unknown, source: string): Layout {
       const align = parseSize(p.align);
       if (!align || align % 512 !== 0) throw fail(source, `${at}.partitioning.align`, 'alignment must be a multiple of 512 bytes');
       if (p.label === 'mbr' && p.partitions.length > 4) {
-        throw fail(source, `${at}.partitioning.partitions`, `${p.partitions.length} partitions need logical partitions, which are not supported yet; use at most 4 or a gpt label`, 'DIB_E_BLOCK_DEVICE_UNSUPPORTED');
+        throw fail(
+          source,
+          `${at}.partitioning.partitions`,
+          `${p.partitions.length} partitions need logical partitions, which are not supported yet; use at most 4 or a gpt label`,
+          'DIB_E_BLOCK_DEVICE_UNSUPPORTED',
+        );
       }
       table = {
         label: p.label,
@@ -134,7 +145,8 @@ export function parseLayout(nodes: unknown, source: string): Layout {
   });
 
   if (!image) image = { name: 'image0' };
-  if (table && (table as { base?: string }).base !== image.name) throw fail(source, 'partitioning.base', `refers to "${(table as { base?: string }).base}", but the image is "${image.name}"`);
+  if (table && (table as { base?: string }).base !== image.name)
+    throw fail(source, 'partitioning.base', `refers to "${(table as { base?: string }).base}", but the image is "${image.name}"`);
   const partitionNames = new Set(table?.partitions.map((p) => p.name) ?? []);
 
   const filesystems: FilesystemSpec[] = mkfs.map(({ node, base, at }) => {
@@ -142,7 +154,8 @@ export function parseLayout(nodes: unknown, source: string): Layout {
     if (!(partitionNames.has(base) || (!table && base === image!.name))) {
       throw fail(source, `${at}.base`, `"${base}" is not ${table ? 'a partition' : 'the image'} in this layout`);
     }
-    if (!(FILESYSTEM_TYPES as readonly string[]).includes(node.type)) throw fail(source, `${at}.type`, `unknown filesystem "${node.type}"; supported: ${FILESYSTEM_TYPES.join(', ')}`);
+    if (!(FILESYSTEM_TYPES as readonly string[]).includes(node.type))
+      throw fail(source, `${at}.type`, `unknown filesystem "${node.type}"; supported: ${FILESYSTEM_TYPES.join(', ')}`);
     const name = node.name ?? `mkfs_${base}`;
     claimName(name, at);
     if (node.mount) mounts.push({ node: node.mount, base: name, at: `${at}.mount` });
@@ -184,7 +197,8 @@ export function parseLayout(nodes: unknown, source: string): Layout {
     if (pct > 100) throw fail(source, 'partitioning.partitions', `percentages add up to ${pct}%, more than 100%`);
     if (image.size) {
       const fixed = table.partitions.reduce((sum, p) => sum + ('bytes' in p.size ? p.size.bytes : 0), 0);
-      if (fixed + 2 * table.align > image.size) throw fail(source, 'partitioning.partitions', `fixed partition sizes (${fixed} bytes) plus alignment exceed the image size (${image.size} bytes)`);
+      if (fixed + 2 * table.align > image.size)
+        throw fail(source, 'partitioning.partitions', `fixed partition sizes (${fixed} bytes) plus alignment exceed the image size (${image.size} bytes)`);
     }
   }
   return { image, table, filesystems };

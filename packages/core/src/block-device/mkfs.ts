@@ -45,7 +45,10 @@ const identity = (fs: FilesystemSpec, labelFlag: string, uuidFlag: string, uuid 
 ];
 
 /** The layout's own options, plus --mkfs-options for the root filesystem (as DIB applies them). */
-const opts = (fs: FilesystemSpec, ctx: MkfsContext) => [...(fs.opts ? fs.opts.split(/\s+/).filter(Boolean) : []), ...(fs.mountPoint === '/' ? ctx.extraOptions : [])];
+const opts = (fs: FilesystemSpec, ctx: MkfsContext) => [
+  ...(fs.opts ? fs.opts.split(/\s+/).filter(Boolean) : []),
+  ...(fs.mountPoint === '/' ? ctx.extraOptions : []),
+];
 
 export async function makeFilesystem(ctx: MkfsContext, fs: FilesystemSpec, source: string | undefined, file: string, size: number): Promise<void> {
   sparseFile(file, size);

@@ -3,10 +3,24 @@
  * (and K/M/G/T) are binary; KB/MB/GB/TB are decimal. "NN%" is a share of what remains.
  */
 const UNITS: Record<string, number> = {
-  '': 1, B: 1,
-  K: 1024, KIB: 1024, M: 1024 ** 2, MIB: 1024 ** 2, G: 1024 ** 3, GIB: 1024 ** 3, T: 1024 ** 4, TIB: 1024 ** 4,
-  KI: 1024, MI: 1024 ** 2, GI: 1024 ** 3, TI: 1024 ** 4,
-  KB: 1000, MB: 1000 ** 2, GB: 1000 ** 3, TB: 1000 ** 4,
+  '': 1,
+  B: 1,
+  K: 1024,
+  KIB: 1024,
+  M: 1024 ** 2,
+  MIB: 1024 ** 2,
+  G: 1024 ** 3,
+  GIB: 1024 ** 3,
+  T: 1024 ** 4,
+  TIB: 1024 ** 4,
+  KI: 1024,
+  MI: 1024 ** 2,
+  GI: 1024 ** 3,
+  TI: 1024 ** 4,
+  KB: 1000,
+  MB: 1000 ** 2,
+  GB: 1000 ** 3,
+  TB: 1000 ** 4,
 };
 
 export const SIZE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?|B)?\s*$/i;

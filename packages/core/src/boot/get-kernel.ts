@@ -41,7 +41,10 @@ export async function extractKernel(image: string, outPrefix: string): Promise<E
       const version = newestVersion([...listing.stdout.matchAll(/\/vmlinuz-([^/]+)\//g)].map((m) => m[1]))!;
       const kernel = `${outPrefix}.vmlinuz`;
       const initrd = `${outPrefix}.initrd`;
-      for (const [from, to] of [[`/boot/vmlinuz-${version}`, kernel], [`/boot/initrd.img-${version}`, initrd]]) {
+      for (const [from, to] of [
+        [`/boot/vmlinuz-${version}`, kernel],
+        [`/boot/initrd.img-${version}`, initrd],
+      ]) {
         const r = await debugfs(device, `dump ${from} ${to}`);
         if (r.exitCode !== 0 || /not found|File not found/i.test(r.stderr)) {
           throw new DibError('DIB_E_COMMAND_FAILED', `could not read ${from} from ${image}: ${r.stderr.trim()}`);

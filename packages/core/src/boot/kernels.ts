@@ -19,7 +19,11 @@ export interface TreeKernel {
 export function newestKernel(root: string): TreeKernel | undefined {
   const boot = path.join(root, 'boot');
   if (!existsSync(boot)) return undefined;
-  const version = newestVersion(readdirSync(boot).filter((f) => f.startsWith('vmlinuz-')).map((f) => f.slice('vmlinuz-'.length)));
+  const version = newestVersion(
+    readdirSync(boot)
+      .filter((f) => f.startsWith('vmlinuz-'))
+      .map((f) => f.slice('vmlinuz-'.length)),
+  );
   if (!version) return undefined;
   const initrd = ['initrd.img-', 'initramfs-'].map((p) => path.join(boot, `${p}${version}${p === 'initramfs-' ? '.img' : ''}`)).find((f) => existsSync(f));
   return { version, kernel: path.join(boot, `vmlinuz-${version}`), initrd };

@@ -14,8 +14,11 @@ const stableJson = (v: unknown): string =>
   Array.isArray(v)
     ? `[${v.map(stableJson).join(',')}]`
     : v && typeof v === 'object'
-      ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`
-      : JSON.stringify(v) ?? 'null';
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : (JSON.stringify(v) ?? 'null');
 
 const alive = (pid: number) => {
   try {

@@ -120,8 +120,6 @@ export function validateConfig(input: unknown, source: string): DibConfig {
     elementsPath: config.elementsPath.map((p) => path.resolve(base, p)),
     imageCache: config.imageCache ? path.resolve(base, config.imageCache) : undefined,
     logfile: config.logfile ? path.resolve(base, config.logfile) : undefined,
-    images: Object.fromEntries(
-      Object.entries(config.images).map(([name, image]) => [name, { ...image, output: path.resolve(base, image.output ?? name) }]),
-    ),
+    images: Object.fromEntries(Object.entries(config.images).map(([name, image]) => [name, { ...image, output: path.resolve(base, image.output ?? name) }])),
   };
 }

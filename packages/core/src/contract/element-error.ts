@@ -15,7 +15,9 @@ export interface ElementErrorEntry<C extends string = string> {
 }
 
 /** An element's error catalogue: the code is the key; each entry carries it for ElementError. */
-export function defineErrors<const C extends Record<string, { title: string; hint: string }>>(catalogue: C): { readonly [K in keyof C & string]: ElementErrorEntry<K> } {
+export function defineErrors<const C extends Record<string, { title: string; hint: string }>>(
+  catalogue: C,
+): { readonly [K in keyof C & string]: ElementErrorEntry<K> } {
   return Object.fromEntries(Object.entries(catalogue).map(([code, entry]) => [code, { code, title: entry.title, hint: entry.hint }])) as never;
 }
 

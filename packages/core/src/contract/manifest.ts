@@ -171,9 +171,7 @@ export const ManifestSchema = z
      */
     makes: z.array(z.enum(['ramdisk'])).default([]),
     /** Host-side hooks written in TypeScript, per host phase. */
-    hooks: z
-      .partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema))
-      .default({}),
+    hooks: z.partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema)).default({}),
   })
   .strict();
 

@@ -23,7 +23,12 @@ export const PHASES = define({
   install: { dir: 'install.d', where: 'chroot', inputs: [], purpose: 'install and configure software' },
   'post-install': { dir: 'post-install.d', where: 'chroot', inputs: [], purpose: 'tidy up after installs' },
   'post-root': { dir: 'post-root.d', where: 'host', inputs: ['TARGET_ROOT'], purpose: 'host-side changes after the chroot phases' },
-  'block-device': { dir: 'block-device.d', where: 'host', inputs: ['TARGET_ROOT', 'DIB_BLOCK_DEVICE_LABEL', 'DIB_BLOCK_DEVICE_MOUNTS'], purpose: 'host-side changes once the layout is known (the disk is assembled after cleanup)' },
+  'block-device': {
+    dir: 'block-device.d',
+    where: 'host',
+    inputs: ['TARGET_ROOT', 'DIB_BLOCK_DEVICE_LABEL', 'DIB_BLOCK_DEVICE_MOUNTS'],
+    purpose: 'host-side changes once the layout is known (the disk is assembled after cleanup)',
+  },
   'pre-finalise': { dir: 'pre-finalise.d', where: 'host', inputs: ['TARGET_ROOT'], purpose: 'host-side changes before finalise' },
   finalise: { dir: 'finalise.d', where: 'chroot', inputs: [], purpose: 'final tuning of the root tree (bootloader, SELinux labels)' },
   cleanup: { dir: 'cleanup.d', where: 'host', inputs: ['TARGET_ROOT'], purpose: 'remove build-only settings from the tree' },
@@ -42,5 +47,4 @@ export const EXTRA_HOOK_DIRS = ['environment.d', 'bin', 'static'] as const;
 /** All directories merged into the hook tree, phases first. */
 export const HOOK_DIRS: readonly string[] = [...PHASE_NAMES.map((p) => PHASES[p].dir), ...EXTRA_HOOK_DIRS];
 
-export const phaseOfDir = (dir: string): PhaseName | undefined =>
-  PHASE_NAMES.find((p) => PHASES[p].dir === dir);
+export const phaseOfDir = (dir: string): PhaseName | undefined => PHASE_NAMES.find((p) => PHASES[p].dir === dir);

@@ -38,7 +38,12 @@ function readPackageInstalls(dir: string): Record<string, unknown> {
   } catch (cause) {
     throw new DibError('DIB_E_MANIFEST_INVALID', `${file}: not valid YAML: ${(cause as Error).message}`, { location: { file }, cause });
   }
-  const toList = (v: unknown) => (v === undefined ? undefined : String(v).split(/[\s,]+/).filter(Boolean));
+  const toList = (v: unknown) =>
+    v === undefined
+      ? undefined
+      : String(v)
+          .split(/[\s,]+/)
+          .filter(Boolean);
   return Object.fromEntries(
     Object.entries(raw as Record<string, Record<string, unknown> | null>).map(([pkg, spec]) => {
       if (!spec) return [pkg, null];
@@ -64,7 +69,10 @@ export function loadElementDirectory(name: string, dir: string): LoadedElement {
     try {
       pkgMap = JSON.parse(readFileSync(pkgMapFile, 'utf8'));
     } catch (cause) {
-      throw new DibError('DIB_E_MANIFEST_INVALID', `${pkgMapFile}: not valid JSON: ${(cause as Error).message}`, { location: { file: pkgMapFile, element: name }, cause });
+      throw new DibError('DIB_E_MANIFEST_INVALID', `${pkgMapFile}: not valid JSON: ${(cause as Error).message}`, {
+        location: { file: pkgMapFile, element: name },
+        cause,
+      });
     }
   }
   const manifest = validateManifest(

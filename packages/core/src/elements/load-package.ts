@@ -83,10 +83,14 @@ export async function loadElementPackage(element: string, candidate: PackageCand
   const entry = entryPoint(packageRoot, pkg);
   let mod: Record<string, unknown>;
   if (!entry || !existsSync(entry)) {
-    throw new DibError('DIB_E_NOT_AN_ELEMENT', `${packageName}@${pkg.version} has no entry point (exports "." or main)${entry ? `: ${entry} does not exist` : ''}`, {
-      location: { element },
-      hint: 'An element package exports its defineElement() manifest from its entry point; was it built (npm run build)?',
-    });
+    throw new DibError(
+      'DIB_E_NOT_AN_ELEMENT',
+      `${packageName}@${pkg.version} has no entry point (exports "." or main)${entry ? `: ${entry} does not exist` : ''}`,
+      {
+        location: { element },
+        hint: 'An element package exports its defineElement() manifest from its entry point; was it built (npm run build)?',
+      },
+    );
   }
   try {
     mod = await import(pathToFileURL(entry).href);
@@ -98,9 +102,13 @@ export async function loadElementPackage(element: string, candidate: PackageCand
   }
   const exported = mod.default ?? mod.element;
   if (!exported || typeof exported !== 'object') {
-    throw new DibError('DIB_E_NOT_AN_ELEMENT', `${packageName}@${pkg.version}: its entry point ${entry} exports no manifest (default export from defineElement())`, {
-      location: { file: entry, element },
-    });
+    throw new DibError(
+      'DIB_E_NOT_AN_ELEMENT',
+      `${packageName}@${pkg.version}: its entry point ${entry} exports no manifest (default export from defineElement())`,
+      {
+        location: { file: entry, element },
+      },
+    );
   }
   const manifest = validateManifest(exported, `${packageName}@${pkg.version}`);
   const expected = element.startsWith('@') || element.startsWith('dib-element-') ? manifest.name : element;

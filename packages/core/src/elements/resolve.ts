@@ -50,10 +50,14 @@ export async function resolveElements(requested: readonly string[], finder: Elem
         addReason(element.name, reason);
         const prior = loaded.get(element.name);
         if (prior && describeSource(prior.source) !== describeSource(element.source)) {
-          throw new DibError('DIB_E_ELEMENT_CONFLICT', `two packages provide element "${element.name}": ${describeSource(prior.source)} and ${describeSource(element.source)}`, {
-            location: { element: element.name },
-            hint: 'Keep one of them in the build (or uninstall one).',
-          });
+          throw new DibError(
+            'DIB_E_ELEMENT_CONFLICT',
+            `two packages provide element "${element.name}": ${describeSource(prior.source)} and ${describeSource(element.source)}`,
+            {
+              location: { element: element.name },
+              hint: 'Keep one of them in the build (or uninstall one).',
+            },
+          );
         }
         if (prior) continue;
       }
@@ -72,9 +76,14 @@ export async function resolveElements(requested: readonly string[], finder: Elem
     if (!fallback) break;
     triedDefaults.add(fallback.virtual);
     unresolved.delete(fallback.virtual);
-    queue.push({ name: fallback.by.manifest.defaultProviders[fallback.virtual], reason: `default ${fallback.virtual} for ${fallback.by.name}`, from: fallback.by });
+    queue.push({
+      name: fallback.by.manifest.defaultProviders[fallback.virtual],
+      reason: `default ${fallback.virtual} for ${fallback.by.name}`,
+      from: fallback.by,
+    });
     await expand();
-    if (!new Set([...loaded.values()].flatMap((e) => e.manifest.provides)).has(fallback.virtual)) unresolved.set(fallback.virtual, `dependency of ${fallback.by.name}`);
+    if (!new Set([...loaded.values()].flatMap((e) => e.manifest.provides)).has(fallback.virtual))
+      unresolved.set(fallback.virtual, `dependency of ${fallback.by.name}`);
   }
 
   const providers = new Map<string, string[]>();

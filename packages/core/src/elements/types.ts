@@ -1,9 +1,7 @@
 import type { ElementManifest } from '../contract/manifest.js';
 
 /** Where an element was found. */
-export type ElementSource =
-  | { kind: 'package'; packageName: string; version: string; packageRoot: string }
-  | { kind: 'directory'; path: string };
+export type ElementSource = { kind: 'package'; packageName: string; version: string; packageRoot: string } | { kind: 'directory'; path: string };
 
 /** An element ready for resolution: validated manifest plus where its hook files are. */
 export interface LoadedElement {
@@ -14,5 +12,4 @@ export interface LoadedElement {
   readonly source: ElementSource;
 }
 
-export const describeSource = (s: ElementSource): string =>
-  s.kind === 'package' ? `${s.packageName}@${s.version}` : s.path;
+export const describeSource = (s: ElementSource): string => (s.kind === 'package' ? `${s.packageName}@${s.version}` : s.path);

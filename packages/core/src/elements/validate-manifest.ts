@@ -12,11 +12,15 @@ export function validateManifest(input: unknown, source: string): ElementManifes
     });
   }
   for (const [code, entry] of Object.entries(result.data.errors)) {
-    const problem = isCoreCode(code) ? `${code} is one of dib's own codes; an element declares codes of its own` : entry.code !== code ? `the entry's code is ${entry.code}` : undefined;
+    const problem = isCoreCode(code)
+      ? `${code} is one of dib's own codes; an element declares codes of its own`
+      : entry.code !== code
+        ? `the entry's code is ${entry.code}`
+        : undefined;
     if (problem) {
       throw new DibError('DIB_E_MANIFEST_INVALID', `${source}: errors.${code}: ${problem}`, {
         location: { file: source, key: `errors.${code}` },
-        hint: 'Declare the catalogue with defineErrors({ DIB_E_MY_CODE: { title, hint } }) and pass it as the manifest\'s errors.',
+        hint: "Declare the catalogue with defineErrors({ DIB_E_MY_CODE: { title, hint } }) and pass it as the manifest's errors.",
       });
     }
   }

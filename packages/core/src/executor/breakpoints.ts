@@ -9,7 +9,12 @@ import { phaseEnvironment } from './hook-runner.js';
 import type { BuildContext } from './context.js';
 
 export const parseBreakpoints = (env: NodeJS.ProcessEnv = process.env): Set<string> =>
-  new Set((env.break ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  new Set(
+    (env.break ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 export async function openBreakShell(ctx: BuildContext, point: string, where: 'host' | 'chroot'): Promise<void> {
   if (!process.stdin.isTTY) {
@@ -17,7 +22,9 @@ export async function openBreakShell(ctx: BuildContext, point: string, where: 'h
     process.stderr.write(`dib: break=${point} ignored: no terminal\n`);
     return;
   }
-  process.stderr.write(`\ndib: break at ${point}; ${where === 'chroot' ? 'shell in the image chroot' : `host shell in ${ctx.targetRoot}`}. Exit the shell to continue.\n`);
+  process.stderr.write(
+    `\ndib: break at ${point}; ${where === 'chroot' ? 'shell in the image chroot' : `host shell in ${ctx.targetRoot}`}. Exit the shell to continue.\n`,
+  );
   // The shell sees what the phase's hooks see (paths inside the chroot for chroot phases).
   const inChroot = where === 'chroot' && existsSync(`${ctx.targetRoot}/bin/bash`);
   const env = { ...phaseEnvironment(ctx, inChroot ? 'install' : 'root'), PS1: `dib(${point})# ` };
@@ -25,6 +32,12 @@ export async function openBreakShell(ctx: BuildContext, point: string, where: 'h
     await ctx.chroot.enter();
     await execa('chroot', [ctx.targetRoot, '/bin/bash', '-i'], { stdio: 'inherit', env, extendEnv: false, reject: false });
   } else {
-    await execa('/bin/bash', ['-i'], { stdio: 'inherit', env, extendEnv: false, cwd: existsSync(ctx.targetRoot) ? ctx.targetRoot : ctx.buildDir, reject: false });
+    await execa('/bin/bash', ['-i'], {
+      stdio: 'inherit',
+      env,
+      extendEnv: false,
+      cwd: existsSync(ctx.targetRoot) ? ctx.targetRoot : ctx.buildDir,
+      reject: false,
+    });
   }
 }

@@ -71,11 +71,12 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
     log.line(`build finished in ${(durationMs / 1000).toFixed(1)}s`);
     return { outputs: [...plan.outputs], durationMs, logfile: plan.logfile };
   } catch (e) {
-    failure = runner.isAborted && !(isDibError(e) && e.code !== 'DIB_E_INTERRUPTED')
-      ? new DibError('DIB_E_INTERRUPTED', 'the build was interrupted by a signal', { cause: e })
-      : e instanceof CommandError
-        ? new DibError('DIB_E_COMMAND_FAILED', `${e.message}; ${e.tailText}`, { cause: e })
-        : e;
+    failure =
+      runner.isAborted && !(isDibError(e) && e.code !== 'DIB_E_INTERRUPTED')
+        ? new DibError('DIB_E_INTERRUPTED', 'the build was interrupted by a signal', { cause: e })
+        : e instanceof CommandError
+          ? new DibError('DIB_E_COMMAND_FAILED', `${e.message}; ${e.tailText}`, { cause: e })
+          : e;
     if (ctx && !runner.isAborted && parseBreakpoints().has('after-error')) await openBreakShell(ctx, 'after-error', 'chroot');
     throw failure;
   } finally {
@@ -103,7 +104,14 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   }
 }
 
-async function prepare(plan: BuildPlan, runner: CommandRunner, resources: ResourceStack, log: BuildLog, emit: EventSink, signal: AbortSignal): Promise<BuildContext> {
+async function prepare(
+  plan: BuildPlan,
+  runner: CommandRunner,
+  resources: ResourceStack,
+  log: BuildLog,
+  emit: EventSink,
+  signal: AbortSignal,
+): Promise<BuildContext> {
   const buildDir = mkdtempSync(path.join(process.env.DIB_TMP_DIR ?? os.tmpdir(), 'dib_build.'));
   resources.push({ kind: 'dir', path: buildDir }, async () => {
     const held = mountsUnder(buildDir);
@@ -115,7 +123,9 @@ async function prepare(plan: BuildPlan, runner: CommandRunner, resources: Resour
     log.line(`building in tmpfs (${ram.toFixed(1)} GiB RAM >= --min-tmpfs ${plan.minTmpfs})`);
     await mountRegistered(runner, resources, ['-t', 'tmpfs', '-o', 'mode=0755', 'dib-tmpfs'], buildDir);
   } else {
-    log.line(`building on disk in ${buildDir} (${plan.tmpfs ? `${ram.toFixed(1)} GiB RAM < --min-tmpfs ${plan.minTmpfs}` : plan.image.kind === 'ramdisk' ? 'ramdisk builds use the disk unless --tmpfs' : '--no-tmpfs'})`);
+    log.line(
+      `building on disk in ${buildDir} (${plan.tmpfs ? `${ram.toFixed(1)} GiB RAM < --min-tmpfs ${plan.minTmpfs}` : plan.image.kind === 'ramdisk' ? 'ramdisk builds use the disk unless --tmpfs' : '--no-tmpfs'})`,
+    );
   }
   const targetRoot = path.join(buildDir, 'mnt');
   const hooksPath = path.join(buildDir, 'hooks');

@@ -25,7 +25,11 @@ export class ChrootSession {
   private readonly marker: string;
   private open = false;
 
-  constructor(private readonly runner: CommandRunner, private readonly resources: ResourceStack, private readonly options: ChrootOptions) {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly resources: ResourceStack,
+    private readonly options: ChrootOptions,
+  ) {
     this.marker = path.join(options.targetRoot, '.dib-chroot-session');
   }
 

@@ -62,7 +62,11 @@ async function execute(ctx: BuildContext, step: HookStep, hook: HookEntry, extra
     }
   } else if (where(step) === 'chroot') {
     // The environment goes through chroot's own (exactly this set), not its argv, so values never show in ps.
-    await ctx.runner.run('chroot', [ctx.targetRoot, '/bin/bash', '-c', WRAPPER, 'dib-hook', `${IN_TARGET_HOOKS}/${dirOf(step)}/${hook.name}`], { label, env, cleanEnv: true });
+    await ctx.runner.run('chroot', [ctx.targetRoot, '/bin/bash', '-c', WRAPPER, 'dib-hook', `${IN_TARGET_HOOKS}/${dirOf(step)}/${hook.name}`], {
+      label,
+      env,
+      cleanEnv: true,
+    });
   } else {
     await ctx.runner.run('/bin/bash', ['-c', WRAPPER, 'dib-hook', path.join(ctx.hooksPath, dirOf(step), hook.name)], { label, env, cleanEnv: true });
   }
@@ -83,7 +87,10 @@ function attribute(ctx: BuildContext, step: HookStep, hook: HookEntry, cause: un
   const [first, ...rest] = detail.split('\n');
   const what = hook.hostHook ? `${step} hook ${hook.name}` : `${dirOf(step)}/${hook.name}`;
   const command = hook.hostHook && cause instanceof CommandError ? `: ${cause.command}` : '';
-  return new DibError('DIB_E_HOOK_FAILED', `${what} of element "${hook.element}" failed${command} (${first})\n${rest.join('\n')}`.trimEnd(), { location, cause });
+  return new DibError('DIB_E_HOOK_FAILED', `${what} of element "${hook.element}" failed${command} (${first})\n${rest.join('\n')}`.trimEnd(), {
+    location,
+    cause,
+  });
 }
 
 /** What to say when a failed script printed nothing: where the log stopped, and how to see more. */
@@ -109,7 +116,11 @@ function sourcedEnvironment(ctx: BuildContext, step: HookStep): Promise<Record<s
       const dir = mkdtempSync(path.join(ctx.buildDir, 'env-'));
       try {
         const dump = path.join(dir, 'env');
-        await ctx.runner.run('/bin/bash', ['-c', `. "$TMP_HOOKS_PATH/${ENV_LOADER}" && env -0 > "$1"`, 'dib-env', dump], { label: `${step}/environment.d`, env, cleanEnv: true });
+        await ctx.runner.run('/bin/bash', ['-c', `. "$TMP_HOOKS_PATH/${ENV_LOADER}" && env -0 > "$1"`, 'dib-env', dump], {
+          label: `${step}/environment.d`,
+          env,
+          cleanEnv: true,
+        });
         const after: Record<string, string> = {};
         for (const pair of readFileSync(dump, 'utf8').split('\0')) {
           const eq = pair.indexOf('=');
@@ -147,14 +158,20 @@ async function hookContext(ctx: BuildContext, step: HookStep, hook: HookEntry, e
     hookFiles: ctx.plan.hooks.files.map(({ dir, entry }) => ({ dir, name: entry.name, element: entry.element, source: entry.source! })),
     disk: extras.disk,
     log: (line) => ctx.log.line(line, `${label} (${hook.element})`),
-    run: (command, args, options: HookRunOptions = {}) => ctx.runner.run(command, args, { label, cwd: options.cwd, input: options.input, env: { ...env, ...options.env }, cleanEnv: true }),
+    run: (command, args, options: HookRunOptions = {}) =>
+      ctx.runner.run(command, args, { label, cwd: options.cwd, input: options.input, env: { ...env, ...options.env }, cleanEnv: true }),
     runInImage: async (command, args, options: HookRunOptions = {}) => {
       if (!ctx.chroot.isOpen) {
         await ctx.chroot.enter(false);
         entered = true;
       }
       const argv = options.cwd ? ['/bin/sh', '-c', 'cd "$0" && exec "$@"', options.cwd, command, ...args] : [command, ...args];
-      return ctx.runner.run('chroot', [ctx.targetRoot, ...argv], { label, input: options.input, env: { ...chrootEnvironment(env), ...options.env }, cleanEnv: true });
+      return ctx.runner.run('chroot', [ctx.targetRoot, ...argv], {
+        label,
+        input: options.input,
+        env: { ...chrootEnvironment(env), ...options.env },
+        cleanEnv: true,
+      });
     },
   };
   return {

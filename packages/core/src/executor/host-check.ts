@@ -22,7 +22,9 @@ export async function checkTools<T extends HostTool>(tools: readonly T[]): Promi
 export async function requireTools(tools: readonly (HostTool & { neededBy: string })[]): Promise<void> {
   const missing = (await checkTools(tools)).filter((s) => !s.found);
   if (missing.length === 0) return;
-  const lines = missing.map(({ tool }) => `${tool.anyOf.join(' or ')} (needed by ${tool.neededBy} for ${tool.why}${tool.apt ? `; Debian package ${tool.apt}` : ''})`);
+  const lines = missing.map(
+    ({ tool }) => `${tool.anyOf.join(' or ')} (needed by ${tool.neededBy} for ${tool.why}${tool.apt ? `; Debian package ${tool.apt}` : ''})`,
+  );
   throw new DibError('DIB_E_HOST_TOOL_MISSING', `missing on this host:\n  ${lines.join('\n  ')}`);
 }
 

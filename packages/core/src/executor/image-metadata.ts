@@ -17,8 +17,7 @@ export const dibEnvironmentText = (env: Record<string, string>) =>
 
 export const dibArgumentsText = (argv: readonly string[]) => `${argv.map(shellQuote).join(' ')}\n`;
 
-export const elementListText = (plan: BuildPlan) =>
-  plan.elements.map((e) => `${e.name} ${describeSource(e.source)}`).join('\n') + '\n';
+export const elementListText = (plan: BuildPlan) => plan.elements.map((e) => `${e.name} ${describeSource(e.source)}`).join('\n') + '\n';
 
 /** /etc/dib_environment, /etc/dib_arguments and the element list in the image. */
 export function writeImageMetadata(plan: BuildPlan, targetRoot: string, env: Record<string, string>): void {

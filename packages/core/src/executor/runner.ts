@@ -79,9 +79,18 @@ export class CommandRunner {
       stdin: options.input === undefined ? 'ignore' : undefined,
       detached: true,
       reject: false,
-      stdout: [function* (line: unknown) { record(String(line)); yield line; }],
+      stdout: [
+        function* (line: unknown) {
+          record(String(line));
+          yield line;
+        },
+      ],
       // eslint-disable-next-line require-yield -- on purpose: an execa transform that yields nothing keeps the line out of result.stderr
-      stderr: [function* (line: unknown) { record(String(line)); }],
+      stderr: [
+        function* (line: unknown) {
+          record(String(line));
+        },
+      ],
     });
     this.children.add(child);
     try {
@@ -101,7 +110,14 @@ export class CommandRunner {
   async abort(graceMs = 3000): Promise<void> {
     this.aborted = true;
     const groups = [...this.children].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
-    const signal = (sig: NodeJS.Signals) => groups.forEach((pid) => { try { process.kill(-pid, sig); } catch { /* gone */ } });
+    const signal = (sig: NodeJS.Signals) =>
+      groups.forEach((pid) => {
+        try {
+          process.kill(-pid, sig);
+        } catch {
+          /* gone */
+        }
+      });
     signal('SIGTERM');
     const deadline = Date.now() + graceMs;
     while (this.children.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -18,5 +18,4 @@ const byteCompare = (a: string, b: string): number => {
 
 export const compareRunParts = (a: string, b: string): number => leadingNumber(a) - leadingNumber(b) || byteCompare(a, b);
 
-export const sortRunParts = <T>(items: readonly T[], nameOf: (item: T) => string): T[] =>
-  [...items].sort((a, b) => compareRunParts(nameOf(a), nameOf(b)));
+export const sortRunParts = <T>(items: readonly T[], nameOf: (item: T) => string): T[] => [...items].sort((a, b) => compareRunParts(nameOf(a), nameOf(b)));

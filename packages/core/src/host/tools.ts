@@ -12,7 +12,11 @@ const CORE_TOOLS: HostTool[] = [
   { anyOf: ['mount'], apt: 'mount', why: 'mounting /proc, /sys, /dev and tmpfs' },
 ];
 
-export function collectHostTools(elements: readonly { name: string; manifest: { hostTools: HostTool[] } }[], types: readonly string[], layout?: Layout): NeededTool[] {
+export function collectHostTools(
+  elements: readonly { name: string; manifest: { hostTools: HostTool[] } }[],
+  types: readonly string[],
+  layout?: Layout,
+): NeededTool[] {
   const all: NeededTool[] = [
     ...CORE_TOOLS.map((t) => ({ ...t, neededBy: 'dib' })),
     ...elements.flatMap((el) => el.manifest.hostTools.map((t) => ({ ...t, neededBy: el.name }))),

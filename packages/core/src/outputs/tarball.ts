@@ -5,12 +5,20 @@ import type { OutputContext } from './formats.js';
 export async function writeTarball(ctx: OutputContext, compression: 'none' | 'gzip'): Promise<void> {
   const args = [
     '--create',
-    '--file', ctx.file,
+    '--file',
+    ctx.file,
     '--numeric-owner',
-    '--xattrs', '--xattrs-include=*', '--acls', '--selinux',
+    '--xattrs',
+    '--xattrs-include=*',
+    '--acls',
+    '--selinux',
     '--sparse',
-    '--exclude=./proc/*', '--exclude=./sys/*', '--exclude=./dev/pts/*', '--exclude=./tmp/in_target.d',
-    '--directory', ctx.targetRoot,
+    '--exclude=./proc/*',
+    '--exclude=./sys/*',
+    '--exclude=./dev/pts/*',
+    '--exclude=./tmp/in_target.d',
+    '--directory',
+    ctx.targetRoot,
   ];
   if (compression === 'gzip') args.push(`--use-compress-program=${(await which('pigz')) ? 'pigz' : 'gzip'}`);
   await ctx.run('tar', [...args, '.']);
