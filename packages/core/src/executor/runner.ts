@@ -85,8 +85,8 @@ export class CommandRunner {
           yield line;
         },
       ],
-      // eslint-disable-next-line require-yield -- on purpose: an execa transform that yields nothing keeps the line out of result.stderr
       stderr: [
+        // eslint-disable-next-line require-yield -- on purpose: an execa transform that yields nothing keeps the line out of result.stderr
         function* (line: unknown) {
           record(String(line));
         },
