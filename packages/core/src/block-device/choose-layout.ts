@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DibError } from '../errors.js';
 import type { ResolvedElement } from '../elements/resolve.js';
+import { DEFAULT_ROOT_LABEL } from '../contract/root-label.js';
 import { parseLayout, type Layout } from './layout.js';
 
 export const BARE_FILESYSTEM: unknown[] = [
@@ -43,7 +44,7 @@ export function chooseLayout(
   const layout = parseLayout(nodes, source);
   for (const fs of layout.filesystems) {
     // xfs labels hold 12 characters: DIB uses img-rootfs there unless told otherwise.
-    if (fs.mountPoint === '/' && !fs.label) fs.label = fs.type === 'xfs' && rootLabel === 'cloudimg-rootfs' ? 'img-rootfs' : rootLabel;
+    if (fs.mountPoint === '/' && !fs.label) fs.label = fs.type === 'xfs' && rootLabel === DEFAULT_ROOT_LABEL ? 'img-rootfs' : rootLabel;
   }
   return { layout, source };
 }

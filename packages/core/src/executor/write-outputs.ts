@@ -12,6 +12,7 @@ import { parseSize } from '../block-device/size.js';
 import type { ListrTask } from 'listr2';
 import type { AssembledDiskInfo } from '../contract/hook-context.js';
 import { DibError } from '../errors.js';
+import { openBreakShell, parseBreakpoints } from './breakpoints.js';
 import { runHook } from './hook-runner.js';
 import { OUTPUT_FORMATS, type OutputContext } from '../outputs/formats.js';
 import type { PlannedOutput } from '../plan.js';
@@ -105,13 +106,18 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
     },
   });
 
+  // break=before-disk / after-disk open a host shell around the disk steps, as before-PHASE does around a phase.
+  const breaks = parseBreakpoints();
+  const breakTask = (point: string): ListrTask[] => (breaks.has(point) ? [{ title: `break=${point}`, task: () => openBreakShell(ctx, point, 'host') }] : []);
   const diskTasks: ListrTask[] = formats.some(isDisk)
     ? [
         { title: 'assemble disk', task: async () => void (disk = await assembleFromTree(ctx)) },
+        ...breakTask('before-disk'),
         ...plan.diskHooks.map(({ name, element, hook }) => ({
           title: `disk/${name} (${element})`,
           task: () => runHook(ctx, 'disk', { name, element, hostHook: hook }, { disk: diskInfo(ctx, disk!) }),
         })),
+        ...breakTask('after-disk'),
         ...formats.filter(isDisk).map(formatTask),
       ]
     : [];
