@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../host/process-alive.js';
 
 /** Stable key for a set of inputs: same inputs, same key. */
 export const keyOf = (inputs: unknown): string => createHash('sha256').update(stableJson(inputs)).digest('hex').slice(0, 16);
@@ -19,15 +20,6 @@ const stableJson = (v: unknown): string =>
           .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
           .join(',')}}`
       : (JSON.stringify(v) ?? 'null');
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Runs fn holding an exclusive lock named by `file` (a directory `file.lock`); waits for other holders, breaks stale locks. */
 export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 30 * 60_000): Promise<T> {
@@ -47,7 +39,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
       } catch {
         // being created right now
       }
-      if (holder && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      if (holder && !isProcessAlive(holder)) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`timed out waiting for cache lock ${lock} held by pid ${holder}`);
       else await new Promise((r) => setTimeout(r, 500));
     }

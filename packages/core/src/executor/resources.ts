@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DibError } from '../errors.js';
+import { isProcessAlive } from '../host/process-alive.js';
 
 export type ResourceRecord = { kind: 'mount'; path: string } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
 
@@ -78,15 +79,6 @@ export interface LeftoverState {
   resources: ResourceRecord[];
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** State files of builds whose process is gone. */
 export function findLeftovers(dir = stateDir()): LeftoverState[] {
   let files: string[];
@@ -103,5 +95,5 @@ export function findLeftovers(dir = stateDir()): LeftoverState[] {
         return []; // being written by a live build, or cut short: nothing reliable to release
       }
     })
-    .filter((s) => !alive(s.pid));
+    .filter((s) => !isProcessAlive(s.pid));
 }
