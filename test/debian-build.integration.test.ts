@@ -28,7 +28,9 @@ describe.runIf(isRoot)('debian build to tar', () => {
     // It holds the lock until its stdin closes.
     const otherBuild = execa('flock', [path.join(cache, '.dib-apt-lock'), 'cat'], { stdin: 'pipe', stdout: 'ignore', reject: false });
     rmSync(`${output}.log`, { force: true });
-    const building = runDib(['create', '-o', output, '-t', 'tar,squashfs', '--checksum', '-p', 'htop', 'debian', 'hello-dir'], { env: buildEnv() });
+    const building = runDib(['create', '-o', output, '-t', 'tar,squashfs', '--checksum', '-p', 'htop', 'debian', 'hello-dir', 'os-facts', 'hook-leftovers'], {
+      env: buildEnv(),
+    });
     // The other build finishes once this one says it is waiting (or after ten minutes).
     for (let i = 0; i < 600 && !(existsSync(`${output}.log`) && readFileSync(`${output}.log`, 'utf8').includes(CACHE_WAIT)); i++) await delay(1000);
     otherBuild.stdin?.end();
@@ -71,6 +73,22 @@ describe.runIf(isRoot)('debian build to tar', () => {
   it('ran the ELEMENTS_PATH element inside the chroot', async () => {
     expect(await readTarFile(`${output}.tar`, 'etc/hello-dir')).toBe('hello from ELEMENTS_PATH, running on debian 12');
     expect(existsSync('/etc/hello-dir')).toBe(false);
+  });
+
+  it('gives classic elements python3 before pre-install and the OS facts they read', async () => {
+    expect(await readTarFile(`${output}.tar`, 'etc/os-facts')).toBe(
+      'DISTRO_NAME=debian\nDIB_RELEASE=bookworm\nDIB_INIT_SYSTEM=systemd\nEFI_BOOT_DIR=EFI/debian\nDIB_DEBIAN_COMPONENTS_WS=main',
+    );
+  });
+
+  it('releases a mount a hook left, and empties /tmp and the logs, before any output is written', async () => {
+    expect(entries).not.toContain('./mnt/left-behind');
+    expect(entries.filter((e) => e.startsWith('./tmp/') && e !== './tmp/')).toEqual([]);
+    expect(entries).toContain('./var/log/dib-test.log');
+    expect(await readTarFile(`${output}.tar`, 'var/log/dib-test.log')).toBe('');
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain(
+      'warning: a hook left /mnt mounted in the image; dib unmounted it (its content is not in the image)',
+    );
   });
 
   it('writes the same tree as squashfs', async () => {

@@ -17,6 +17,9 @@ async function chooseTool(ctx: HostHookContext): Promise<'mmdebstrap' | 'deboots
   return (await which('mmdebstrap')) ? 'mmdebstrap' : 'debootstrap';
 }
 
+/** Packages every base tree holds beyond minbase. */
+export const BASE_TREE_PACKAGES = ['python3'];
+
 export async function bootstrapDebian(ctx: HostHookContext): Promise<void> {
   const tool = await chooseTool(ctx);
   const inputs = {
@@ -25,7 +28,8 @@ export async function bootstrapDebian(ctx: HostHookContext): Promise<void> {
     arch: ctx.arch,
     mirror: ctx.env.DIB_DISTRIBUTION_MIRROR ?? '',
     components: list(ctx.env.DIB_DEBIAN_COMPONENTS),
-    include: list(ctx.env.DIB_DEBIAN_BOOTSTRAP_INCLUDE),
+    // python3 is in the tree before pre-install: classic elements' scripts run with #!/usr/bin/python3 there.
+    include: [...new Set([...BASE_TREE_PACKAGES, ...list(ctx.env.DIB_DEBIAN_BOOTSTRAP_INCLUDE)])],
     variant: 'minbase',
     format: 1,
   };

@@ -18,7 +18,10 @@ export default defineElement({
     },
     DIB_DISTRIBUTION_MIRROR: { description: "Debian mirror URL; unset means the bootstrap tool's own default" },
     DIB_DEBIAN_SECURITY_MIRROR: { description: 'Security archive URL; default: "-security" beside the main mirror' },
-    DIB_DEBIAN_COMPONENTS: { description: 'Archive components, comma separated', default: 'main' },
+    DIB_DEBIAN_COMPONENTS: { description: 'Archive components, comma separated (DIB_DEBIAN_COMPONENTS_WS: the same, space separated)', default: 'main' },
+    // The facts classic (upstream) elements read from the operating-system element.
+    DIB_INIT_SYSTEM: { description: "The image's init system, as classic elements read it", default: 'systemd', schema: z.enum(['systemd']) },
+    EFI_BOOT_DIR: { description: "Directory on the ESP holding the distribution's own EFI boot files", default: 'EFI/debian' },
     DIB_DEBIAN_BOOTSTRAP_TOOL: {
       description: 'auto (mmdebstrap when installed), mmdebstrap or debootstrap',
       default: 'auto',

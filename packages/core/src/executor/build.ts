@@ -3,7 +3,7 @@
  * DIB's order with break points, outputs, and release of everything created, on
  * success, failure and interrupt alike.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { fstabText } from '../block-device/fstab.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,7 +142,11 @@ async function prepare(
     DIB_ELEMENT_OUTPUT_DIR: elementOutputDir,
   } satisfies Record<(typeof BUILD_DIRECTORY_VARIABLES)[number], string>;
   const cacheMounts = plan.cacheMounts.map(({ source, target }) => ({ source, target }));
-  const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts });
+  const warn = (message: string) => {
+    log.line(`warning: ${message}`);
+    emit({ event: 'warning', message });
+  };
+  const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts, warn });
   return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, signal };
 }
 
@@ -188,7 +192,10 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
             if (ctx.plan.layout) writeFileSync(path.join(ctx.targetRoot, 'etc/fstab'), fstabText(ctx.plan.layout));
           })
         : phase === 'finalise'
-          ? always('finalise', 'leave chroot', () => ctx.chroot.close())
+          ? always('finalise', 'leave chroot, tidy /tmp and /var/log', async () => {
+              await ctx.chroot.close();
+              tidyTree(ctx.targetRoot);
+            })
           : [phaseTasks[i]],
   );
   return new Listr([...list, { title: 'write outputs', task: (_, task) => task.newListr(outputTasks(ctx), { concurrent: false, exitOnError: true }) }], {
@@ -199,6 +206,22 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
     fallbackRenderer: 'simple',
     rendererOptions: { collapseSubtasks: true },
   });
+}
+
+/** As DIB's finalise: nothing left in /tmp, and every log file in /var/log emptied (the image's first boot starts clean). */
+function tidyTree(root: string): void {
+  // lstat: a /tmp or /var/log that is a symlink may point at the host's own.
+  const realDir = (p: string) => existsSync(p) && lstatSync(p).isDirectory();
+  const tmp = path.join(root, 'tmp');
+  if (realDir(tmp)) for (const name of readdirSync(tmp)) rmSync(path.join(tmp, name), { recursive: true, force: true });
+  const truncateLogs = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) truncateLogs(file);
+      else if (entry.isFile()) truncateSync(file);
+    }
+  };
+  if (realDir(path.join(root, 'var/log'))) truncateLogs(path.join(root, 'var/log'));
 }
 
 function checkRootTree(ctx: BuildContext): void {

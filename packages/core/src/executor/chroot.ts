@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { killProcessesUnder, mountRegistered } from './mounts.js';
+import { killProcessesUnder, mountRegistered, mountsUnder, unmount } from './mounts.js';
 import type { ResourceStack } from './resources.js';
 import type { CommandRunner } from './runner.js';
 
@@ -17,6 +17,8 @@ export interface ChrootOptions {
   hooksPath: string;
   /** Host directories to bind at paths inside the image. */
   cacheMounts: { source: string; target: string }[];
+  /** Told about what the session had to clean up after the hooks (a mount a hook left). */
+  warn: (message: string) => void;
 }
 
 const POLICY_RC_D = '#!/bin/sh\n# Written by dib during the build: services must not start in the chroot.\nexit 101\n';
@@ -57,12 +59,20 @@ export class ChrootSession {
     }
   }
 
-  /** Unmounts everything of the session and restores the image's files. */
+  /**
+   * Unmounts everything of the session and restores the image's files. A mount a hook
+   * made and left (a tmpfs on /mnt) is released too, with a warning: its content must
+   * not reach an output, and the build directory could not be removed under it.
+   */
   async close(): Promise<void> {
     if (!this.open) return;
     const root = this.options.targetRoot;
     killProcessesUnder(root);
     await this.resources.releaseWhere((r) => (r.kind === 'mount' && r.path.startsWith(`${root}/`)) || r.path === this.marker);
+    for (const stray of mountsUnder(root)) {
+      this.options.warn(`a hook left ${stray.slice(root.length) || '/'} mounted in the image; dib unmounted it (its content is not in the image)`);
+      await unmount(this.runner, stray);
+    }
   }
 
   private async leave(): Promise<void> {
