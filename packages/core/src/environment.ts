@@ -25,6 +25,7 @@ export const CORE_VARIABLES: Record<string, string> = {
   DIB_IMAGE_KIND: '"disk" for dib create, "ramdisk" for dib ramdisk / ramdisk-image-create',
   DIB_BLOCK_DEVICE_LABEL: 'disk builds: partition table kind (mbr, gpt, or none for a bare filesystem)',
   DIB_BLOCK_DEVICE_MOUNTS: 'disk builds: space-separated mount points of the layout (e.g. "/ /boot/efi")',
+  LANG: "C.UTF-8, so tools in the chroot do not depend on the host's locale",
 };
 
 /** Host variables that pass through untouched. */

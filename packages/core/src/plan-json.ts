@@ -1,5 +1,5 @@
 /**
- * The plan as data (`dib create --dry-run --json`, `@dib/nx`, CI systems): everything
+ * The plan as data (`dib create --dry-run --json`, for CI systems and other tools): everything
  * the executor will use, with a documented schema (packages/core/schema/plan.schema.json).
  * Functions (TypeScript hooks, variable schemas) are named, not serialised.
  */

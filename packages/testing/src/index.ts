@@ -8,4 +8,4 @@ export { hostState, leakedSince, type HostState } from './host-state.js';
 export { planBuild, loadElement, runElementHook, type PlanBuildOptions, type RunHookOptions, type HookRun } from './in-process.js';
 export { stubCommands, type StubCommands } from './stub-commands.js';
 export { writeClassicElement, writeElementFiles, writePackageElement, type ClassicElementSpec, type PackageElementSpec } from './fixtures.js';
-export { bootImage, findOvmf, kvmUsable, LOGIN_PROMPT, type BootOptions, type BootResult, type BootDisk, type BootStep } from '@dib/qemu';
+export { bootImage, consoleTail, findOvmf, kvmUsable, LOGIN_PROMPT, type BootOptions, type BootResult, type BootDisk, type BootStep } from '@dib/qemu';

@@ -10,7 +10,7 @@ export const INIT_USAGE = `Usage: dib init [--yaml] [--name IMAGE] [--force] [EL
 
 Writes dib.config.ts (or dib.config.yaml with --yaml) in the current directory with one
 image made of ELEMENT... (default: debian vm), and adds @dib/cli and the element
-packages to package.json's devDependencies. Then: npm install && npx dib create.
+packages to package.json's devDependencies. Then: npm install && npx @dib/cli create.
 
 Options:
   --yaml        write dib.config.yaml instead of dib.config.ts
@@ -30,8 +30,8 @@ export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) =
   writeFileSync(
     file,
     v.yaml
-      ? `# dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nimages:\n  ${name}:\n    elements: [${elements.join(', ')}]\n    types: [qcow2]\n    environment:\n      DIB_RELEASE: bookworm\n`
-      : `import { defineConfig } from '@dib/core/define';\n\n// dib images for this repository: \`npx dib create\` builds them all, \`npx dib create ${name}\` one.\nexport default defineConfig({\n  images: {\n    ${name.includes('-') ? `'${name}'` : name}: {\n      elements: [${list}],\n      types: ['qcow2'],\n      environment: { DIB_RELEASE: 'bookworm' },\n    },\n  },\n});\n`,
+      ? `# dib images for this repository: \`npx @dib/cli create\` builds them all, \`npx @dib/cli create ${name}\` one.\nimages:\n  ${name}:\n    elements: [${elements.join(', ')}]\n    types: [qcow2]\n    environment:\n      DIB_RELEASE: bookworm\n`
+      : `import { defineConfig } from '@dib/core/define';\n\n// dib images for this repository: \`npx @dib/cli create\` builds them all, \`npx @dib/cli create ${name}\` one.\nexport default defineConfig({\n  images: {\n    ${name.includes('-') ? `'${name}'` : name}: {\n      elements: [${list}],\n      types: ['qcow2'],\n      environment: { DIB_RELEASE: 'bookworm' },\n    },\n  },\n});\n`,
   );
   const pkgFile = path.join(cwd, 'package.json');
   const pkg = existsSync(pkgFile)
@@ -52,7 +52,7 @@ export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) =
   pkg.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
   process.stdout.write(
-    `wrote ${path.relative(cwd, file)} and package.json devDependencies.\nnext: npm install && npx dib create --dry-run && npx dib create\n`,
+    `wrote ${path.relative(cwd, file)} and package.json devDependencies.\nnext: npm install && npx @dib/cli create --dry-run && npx @dib/cli create\n`,
   );
   return EXIT.ok;
 });
