@@ -16,7 +16,7 @@ export { loadElementDirectory } from './elements/load-directory.js';
 export { CORE_VERSION } from './elements/core-version.js';
 export { shellQuote } from './shell-quote.js';
 export { compareRunParts, sortRunParts, RUNNABLE_NAME } from './hooks/run-parts.js';
-export { buildHookTree, type HookTree, type HookEntry } from './hooks/hook-tree.js';
+export { buildHookTree, hookFilesOf, type HookTree, type HookEntry } from './hooks/hook-tree.js';
 export { resolveEnvironment, CORE_VARIABLES } from './environment.js';
 export { planToJson, PlanJsonSchema, type PlanJson } from './plan-json.js';
 export { createPlan, formatPlan, defaultImageCache, BUILD_DIRECTORY_VARIABLES, type BuildPlan, type PlanRequest, type PlannedCacheMount } from './plan.js';

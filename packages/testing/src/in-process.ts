@@ -12,6 +12,7 @@ import {
   CommandRunner,
   createPlan,
   ElementFinder,
+  hookFilesOf,
   ImageSchema,
   type AssembledDiskInfo,
   type BuildPlan,
@@ -107,8 +108,7 @@ export async function runElementHook(element: LoadedElement, phase: HookStep, na
     imageCache: options.imageCache ?? path.join(outputDir, '.cache'),
     offline: options.offline ?? false,
     arch: options.arch ?? options.plan?.image.arch ?? 'amd64',
-    hookFiles:
-      options.hookFiles ?? options.plan?.hooks.files.map(({ dir, entry }) => ({ dir, name: entry.name, element: entry.element, source: entry.source! })) ?? [],
+    hookFiles: options.hookFiles ?? (options.plan ? hookFilesOf(options.plan.hooks) : []),
     elements: (options.plan?.elements ?? [element]).map((e) => ({ name: e.name, directory: e.directory, manifest: e.manifest })),
     disk: options.disk,
     log: (line) => log.push(line),

@@ -3,7 +3,7 @@
  * DIB's order with break points, outputs, and release of everything created, on
  * success, failure and interrupt alike.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fstabText } from '../block-device/fstab.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
 import { writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
 import { writeImageMetadata } from './image-metadata.js';
+import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
 import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
 import { ResourceStack } from './resources.js';
@@ -206,22 +207,6 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
     fallbackRenderer: 'simple',
     rendererOptions: { collapseSubtasks: true },
   });
-}
-
-/** As DIB's finalise: nothing left in /tmp, and every log file in /var/log emptied (the image's first boot starts clean). */
-function tidyTree(root: string): void {
-  // lstat: a /tmp or /var/log that is a symlink may point at the host's own.
-  const realDir = (p: string) => existsSync(p) && lstatSync(p).isDirectory();
-  const tmp = path.join(root, 'tmp');
-  if (realDir(tmp)) for (const name of readdirSync(tmp)) rmSync(path.join(tmp, name), { recursive: true, force: true });
-  const truncateLogs = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) truncateLogs(file);
-      else if (entry.isFile()) truncateSync(file);
-    }
-  };
-  if (realDir(path.join(root, 'var/log'))) truncateLogs(path.join(root, 'var/log'));
 }
 
 function checkRootTree(ctx: BuildContext): void {

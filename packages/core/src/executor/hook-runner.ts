@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DibError, isDibError } from '../errors.js';
-import type { HookEntry } from '../hooks/hook-tree.js';
+import { hookFilesOf, type HookEntry } from '../hooks/hook-tree.js';
 import type { AssembledDiskInfo, HookContext, HookRunOptions, HookStep } from '../contract/hook-context.js';
 import { PHASES } from '../contract/phases.js';
 import { IN_TARGET_HOOKS } from './chroot.js';
@@ -155,7 +155,7 @@ async function hookContext(ctx: BuildContext, step: HookStep, hook: HookEntry, e
     offline: ctx.plan.offline,
     arch: ctx.plan.image.arch,
     elements: ctx.plan.elements.map((e) => ({ name: e.name, directory: e.directory, manifest: e.manifest })),
-    hookFiles: ctx.plan.hooks.files.map(({ dir, entry }) => ({ dir, name: entry.name, element: entry.element, source: entry.source! })),
+    hookFiles: hookFilesOf(ctx.plan.hooks),
     disk: extras.disk,
     log: (line) => ctx.log.line(line, `${label} (${hook.element})`),
     run: (command, args, options: HookRunOptions = {}) =>

@@ -93,3 +93,7 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   for (const p of PHASE_NAMES) phases[p] = sortRunParts(phases[p], (e) => e.name);
   return { phases, environment: sortRunParts(environment, (e) => e.name), files, warnings };
 }
+
+/** The tree's files as TypeScript hooks see them (ctx.hookFiles): directory, name, owning element, source path. */
+export const hookFilesOf = (tree: HookTree): { dir: string; name: string; element: string; source: string }[] =>
+  tree.files.map(({ dir, entry }) => ({ dir, name: entry.name, element: entry.element, source: entry.source! }));
