@@ -88,7 +88,7 @@ export function earlyReaderFindings(text, file = '<text>') {
   return findings;
 }
 
-/** The shell files git tracks: by name, by a sh/bash shebang, or as sourced fragments (environment.d, init.d). */
+/** The shell files git tracks: by name, by a sh/bash shebang or a leading shellcheck directive, or as sourced fragments (environment.d, init.d). */
 export function shellFiles() {
   const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' })
     .split('\0')
@@ -99,7 +99,7 @@ export function shellFiles() {
     if (/\.(ts|mjs|js|json|md|yaml|yml)$/.test(f) || f.includes('node_modules/')) return false;
     try {
       const head = readFileSync(path.join(repo, f), 'utf8').slice(0, 64);
-      return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(head);
+      return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(head) || /^# shellcheck shell=(ba)?sh\b/.test(head);
     } catch {
       return false;
     }

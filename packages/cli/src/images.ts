@@ -22,6 +22,7 @@ export interface ImageOverrides {
   checksum?: boolean;
   kind?: 'disk' | 'ramdisk';
   ramdiskElement?: string;
+  installType?: string;
 }
 
 export interface GlobalOverrides {

@@ -97,12 +97,20 @@ describe('dib create --dry-run', () => {
       DIB_ROOT_LABEL: 'cloudimg-rootfs',
       DIB_BLOCK_DEVICE_LABEL: 'mbr',
       DIB_BLOCK_DEVICE_MOUNTS: '/',
-      IMAGE_NAME: 'web',
+      IMAGE_NAME: path.join(root, 'web'),
       ARCH: 'amd64',
       DIB_IMAGE_KIND: 'disk',
+      // What classic elements read from DIB's own scripts.
+      DIB_MOUNTPOINTS: '/',
+      DIB_ROOT_FSTYPE: 'ext4',
+      DIB_DEFAULT_INSTALLTYPE: 'source',
+      DIB_PYTHON_VERSION: '3',
+      DIB_CHECKSUM: '0',
     });
+    expect(JSON.parse(plan.environment.IMAGE_ELEMENT_YAML)).toMatchObject({ debian: expect.any(String), vm: expect.any(String) });
+    expect(plan.environment.DIB_ENV).toContain('declare -x DIB_ROOT_LABEL="cloudimg-rootfs"');
     expect(plan.environmentOrigins.DIB_ROOT_LABEL).toBe('dib');
-    expect(plan.buildDirectoryVariables).toEqual(['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR']);
+    expect(plan.buildDirectoryVariables).toEqual(['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR', '_LIB']);
     expect(plan.layout).toMatchObject({ table: 'mbr', filesystems: [{ type: 'ext4', label: 'cloudimg-rootfs', mountPoint: '/' }] });
     expect(plan.diskSteps).toEqual([expect.objectContaining({ element: 'bootloader' })]);
     expect(plan.cacheMounts).toEqual([expect.objectContaining({ element: 'dpkg', target: '/var/cache/apt/archives' })]);

@@ -1,10 +1,12 @@
 /**
- * The hooks' environment. Hooks see a sanitised environment, as in DIB: variables the
- * core sets, every DIB_* variable, variables an element documents, and proxy settings.
+ * The hooks' environment. Hooks see a sanitised environment: variables the core sets,
+ * every DIB_* variable, variables an element documents, variables a classic element's
+ * files read (classic/reads.ts), and proxy settings; other host variables stay out.
  * Precedence, lowest first: element defaults, the config file, the caller's environment.
  */
 import { DibError } from './errors.js';
 import type { ResolvedElement } from './elements/resolve.js';
+import { isRead, variableReads } from './classic/reads.js';
 
 /** Variables the core sets for every hook; documented here so element authors can rely on them. */
 export const CORE_VARIABLES: Record<string, string> = {
@@ -13,7 +15,7 @@ export const CORE_VARIABLES: Record<string, string> = {
   TMP_MOUNT_PATH: 'same as TARGET_ROOT, for DIB compatibility',
   TMP_BUILD_DIR: 'the build directory on the host',
   TMP_HOOKS_PATH: 'the merged hook tree on the host; /tmp/in_target.d inside the chroot',
-  IMAGE_NAME: 'base name of the output',
+  IMAGE_NAME: 'the output path without extension (as DIB: elements write IMAGE_NAME.d/ and IMAGE_NAME.<name> beside the image)',
   IMAGE_ELEMENT: 'space-separated element names in the build',
   DIB_IMAGE_CACHE: 'cache directory for downloads and base trees',
   DIB_OFFLINE: '"1" with --offline, empty otherwise',
@@ -26,6 +28,17 @@ export const CORE_VARIABLES: Record<string, string> = {
   DIB_BLOCK_DEVICE_LABEL: 'disk builds: partition table kind (mbr, gpt, or none for a bare filesystem)',
   DIB_BLOCK_DEVICE_MOUNTS: 'disk builds: space-separated mount points of the layout (e.g. "/ /boot/efi")',
   LANG: "C.UTF-8, so tools in the chroot do not depend on the host's locale",
+  IMAGE_ELEMENT_YAML: 'the elements in the build and their directories, as a YAML (JSON) mapping name: directory',
+  ELEMENTS_PATH: 'the classic element directories searched, colon separated',
+  DIB_LOCKFILES: 'directory for lock files shared between builds (created); default ~/.cache/dib/lockfiles',
+  DIB_DEFAULT_INSTALLTYPE: 'install type of elements without DIB_INSTALLTYPE_<element>: the variable, else --install-type, else "source"',
+  DIB_PYTHON_VERSION: 'python major version in the image: the variable, else 3',
+  DIB_CHECKSUM: '"1" with --checksum, else "0"',
+  DIB_ARGS: 'the command line dib was run with',
+  DIB_ENV: 'the DIB_* variables, one `declare -x NAME="value"` line each (what DIB records as dib_environment)',
+  DIB_ROOT_FSTYPE: 'filesystem type of the root filesystem (ext4 when no disk format is built)',
+  DIB_MOUNTPOINTS: 'mount points of the layout joined by "|" ("/" when no disk format is built)',
+  _LIB: "dib's classic runtime library (die, common-functions, img-functions, ...); a path in the hook tree",
 };
 
 /** Host variables that pass through untouched. */
@@ -38,10 +51,30 @@ export interface ResolvedEnvironment {
   origins: Record<string, EnvOrigin>;
 }
 
-const isPassed = (name: string, documented: Set<string>) => name.startsWith('DIB_') || documented.has(name) || PASS_THROUGH.includes(name);
+/** Shell and loader variables a mention in a script must not pull in from the host. */
+const NEVER_FROM_CALLER = new Set([
+  'PATH',
+  'HOME',
+  'PWD',
+  'OLDPWD',
+  'SHLVL',
+  'SHELL',
+  'USER',
+  'LOGNAME',
+  'IFS',
+  'PS1',
+  'PS4',
+  'BASH_ENV',
+  'ENV',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+]);
 
 export function resolveEnvironment(elements: readonly ResolvedElement[], configEnv: Record<string, string>, callerEnv: NodeJS.ProcessEnv): ResolvedEnvironment {
   const documented = new Set(elements.flatMap((el) => Object.keys(el.manifest.env)));
+  const reads = variableReads(elements.filter((el) => el.source.kind === 'directory').map((el) => el.directory));
+  const isPassed = (name: string) =>
+    name.startsWith('DIB_') || documented.has(name) || PASS_THROUGH.includes(name) || (!NEVER_FROM_CALLER.has(name) && isRead(reads, name));
   const values: Record<string, string> = {};
   const origins: Record<string, EnvOrigin> = {};
   const set = (name: string, value: string, origin: EnvOrigin) => {
@@ -53,7 +86,7 @@ export function resolveEnvironment(elements: readonly ResolvedElement[], configE
   }
   for (const [name, value] of Object.entries(configEnv)) set(name, value, 'config file');
   for (const [name, value] of Object.entries(callerEnv)) {
-    if (value !== undefined && isPassed(name, documented)) set(name, value, 'environment');
+    if (value !== undefined && isPassed(name)) set(name, value, 'environment');
   }
   for (const el of elements) {
     for (const [name, v] of Object.entries(el.manifest.env)) {

@@ -21,6 +21,7 @@ import { PHASES, PHASE_NAMES } from './contract/phases.js';
 import { DEFAULT_ROOT_LABEL } from './contract/root-label.js';
 import { withIdentities } from './block-device/fstab.js';
 import { MANIFEST_IMAGE_DIR } from './executor/image-metadata.js';
+import { classicVariables, dibEnvText } from './classic/variables.js';
 
 export interface PlanRequest {
   /** Image name (used for IMAGE_NAME and messages). */
@@ -66,7 +67,7 @@ export interface PlannedCacheMount {
  * Variables whose values are paths of the build directory, made when the build starts;
  * every other variable a hook receives is in `environment`.
  */
-export const BUILD_DIRECTORY_VARIABLES = ['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR'] as const;
+export const BUILD_DIRECTORY_VARIABLES = ['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR', '_LIB'] as const;
 
 export interface BuildPlan {
   readonly name: string;
@@ -143,9 +144,21 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   // Identities are decided here, so fstab, the bootloader and the dry-run agree.
   const layout = chosen && withIdentities(chosen.layout);
   const hostTools = collectHostTools(elements, types, layout);
-  const core = coreVariables(req, elements, output, imageCache, rootLabel, layout);
-  const environment = { ...env.values, ...core };
-  const environmentOrigins = { ...env.origins, ...Object.fromEntries(Object.keys(core).map((k) => [k, 'dib' as const])) };
+  const core = {
+    ...coreVariables(req, elements, output, imageCache, rootLabel, layout),
+    ...classicVariables({
+      elements,
+      elementsPath: req.elementsPath,
+      given: env.values,
+      installType: req.image.installType,
+      checksum: req.image.checksum,
+      argv: req.argv,
+      layout,
+    }),
+  };
+  const environment: Record<string, string> = { ...env.values, ...core };
+  environment.DIB_ENV = dibEnvText(environment);
+  const environmentOrigins = { ...env.origins, ...Object.fromEntries([...Object.keys(core), 'DIB_ENV'].map((k) => [k, 'dib' as const])) };
   warnings.push(...uninstalledPackages(elements));
   claimOnce(
     elements,
@@ -199,7 +212,8 @@ function coreVariables(
 ): Record<string, string> {
   const vars: Record<string, string> = {
     ARCH: req.image.arch,
-    IMAGE_NAME: path.basename(output),
+    // The output path without extension, as DIB's -o: elements write IMAGE_NAME.d/, IMAGE_NAME.initramfs beside it.
+    IMAGE_NAME: output,
     IMAGE_ELEMENT: elements.map((e) => e.name).join(' '),
     DIB_IMAGE_CACHE: imageCache,
     DIB_OFFLINE: req.offline ? '1' : '',

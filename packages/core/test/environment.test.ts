@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManifestSchema, resolveEnvironment, type ElementManifestInput, type ResolvedElement } from '@dib/core';
@@ -78,5 +81,60 @@ describe('resolveEnvironment', () => {
 
   it('a valid value passes the schema', () => {
     expect(resolveEnvironment([myos], {}, { MY_RELEASE: 'trixie' }).values.MY_RELEASE).toBe('trixie');
+  });
+});
+
+describe('caller variables a classic element reads', () => {
+  /** A classic element directory whose files are written now, so the scan has something to read. */
+  const classic = (name: string, files: Record<string, string>): ResolvedElement => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dib-reads-'));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    return { ...element({ name }), directory: dir, source: { kind: 'directory', path: dir } };
+  };
+  const rhelLike = classic('rhel-like', {
+    'pre-install.d/00-register':
+      '#!/bin/bash\nset -u\nif [ -n "${REG_USER:-}" ]; then\n  subscription-manager register --username "$REG_USER"\nfi\necho $HOME $PATH\n',
+    'extra-data.d/10-mirror':
+      '#!/usr/bin/python3\nimport os\nurls = [k for k in os.environ if k.startswith("PYPI_MIRROR_URL")]\nbase = os.environ.get("BASE_IMAGE_FILE")\n',
+    'package-installs.yaml': 'ipa-extra:\n  when: IPA_FAMILY = debian\n',
+  });
+  const host = {
+    REG_USER: 'alice',
+    BASE_IMAGE_FILE: 'noble.squashfs',
+    PYPI_MIRROR_URL: 'http://127.0.0.1:8080/simple',
+    PYPI_MIRROR_URL_1: 'http://127.0.0.1:8081/simple',
+    IPA_FAMILY: 'debian',
+    AWS_SECRET_ACCESS_KEY: 'not for images',
+    REG: 'a shorter name nobody reads',
+    HOME: '/root',
+    PATH: '/usr/bin',
+  };
+
+  it('reach the hooks: names in scripts, python os.environ reads, prefixes scanned for, when: conditions', () => {
+    const { values, origins } = resolveEnvironment([rhelLike], {}, host);
+    expect(values).toMatchObject({
+      REG_USER: 'alice',
+      BASE_IMAGE_FILE: 'noble.squashfs',
+      PYPI_MIRROR_URL: 'http://127.0.0.1:8080/simple',
+      PYPI_MIRROR_URL_1: 'http://127.0.0.1:8081/simple',
+      IPA_FAMILY: 'debian',
+    });
+    expect(origins.REG_USER).toBe('environment');
+  });
+
+  it('a host variable no element names stays out, and so do the shell variables scripts mention ($HOME, $PATH)', () => {
+    const { values } = resolveEnvironment([rhelLike], {}, host);
+    expect(values).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
+    expect(values).not.toHaveProperty('REG');
+    expect(values).not.toHaveProperty('HOME');
+    expect(values).not.toHaveProperty('PATH');
+  });
+
+  it('only classic elements in the build count: without the element, its variables stay out', () => {
+    const { values } = resolveEnvironment([element({ name: 'plain' })], {}, host);
+    expect(values).toEqual({});
   });
 });

@@ -105,7 +105,7 @@ describe('createPlan', () => {
     // What the core sets is in the plan too, decided now.
     expect(plan.environment).toMatchObject({
       ARCH: 'amd64',
-      IMAGE_NAME: 'img',
+      IMAGE_NAME: out,
       IMAGE_ELEMENT: 'myos app base',
       DIB_ROOT_LABEL: 'cloudimg-rootfs',
       DIB_IMAGE_KIND: 'disk',
@@ -224,11 +224,18 @@ describe('formatPlan', () => {
     expect(text).toContain('environment.d (sourced before every script, in this order):');
 
     // environment: element defaults and the caller's DIB_* only, with origins
+    expect(text).toContain('Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  ARCH=amd64  (dib)\n  DIB_ARGS=dib create app  (dib)\n');
+    for (const line of [
+      '  DIB_DEBUG_TRACE=0  (dib)',
+      '  DIB_EXTRA=yes  (environment)',
+      '  DIB_DEFAULT_INSTALLTYPE=source  (dib)',
+      '  DIB_PYTHON_VERSION=3  (dib)',
+    ])
+      expect(lines).toContain(line);
+    // DIB_ENV records the DIB_* variables as bash's export prints them, one per line.
+    expect(text).toContain('declare -x DIB_EXTRA="yes"');
     expect(text).toContain(
-      'Environment passed to hooks:\n  APP_MODE=fast  (element default)\n  ARCH=amd64  (dib)\n  DIB_DEBUG_TRACE=0  (dib)\n  DIB_EXTRA=yes  (environment)',
-    );
-    expect(text).toContain(
-      'TARGET_ROOT, TMP_MOUNT_PATH, TMP_BUILD_DIR, TMP_HOOKS_PATH, DIB_ELEMENT_OUTPUT_DIR: paths in the build directory, made when the build starts',
+      'TARGET_ROOT, TMP_MOUNT_PATH, TMP_BUILD_DIR, TMP_HOOKS_PATH, DIB_ELEMENT_OUTPUT_DIR, _LIB: paths in the build directory, made when the build starts',
     );
     expect(text).not.toContain('FOO');
 

@@ -30,6 +30,8 @@ Options (DIB compatible):
   --min-tmpfs GIB         RAM needed to build in tmpfs (default 4)
   --offline               use caches only; never touch the network
   --checksum              write .sha256 and .md5 beside each output
+  --install-type TYPE     install type of elements that offer several (default source;
+                          DIB_DEFAULT_INSTALLTYPE and DIB_INSTALLTYPE_<element> win)
   --root-label LABEL      root filesystem label (default cloudimg-rootfs; disk formats)
   --mkfs-options OPTS     extra mkfs options (disk formats)
   --qemu-img-options OPTS extra qemu-img convert options (disk formats)
@@ -67,7 +69,7 @@ Example:
     -append "console=ttyS0 dib.deploy.url=http://... dib.deploy.checksum=sha256:..."`;
 
 /** DIB options we know but do not implement yet: refused with a clear message, never ignored. */
-const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'install-type', 'docker-target'] as const;
+const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'docker-target'] as const;
 
 const OPTIONS = {
   o: { type: 'string' },
@@ -94,6 +96,7 @@ const OPTIONS = {
   config: { type: 'string' },
   'elements-path': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
+  'install-type': { type: 'string' },
   json: { type: 'boolean' },
   ...Object.fromEntries(NOT_YET.map((o) => [o, { type: 'string' }])),
 } as const;
@@ -111,7 +114,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
         throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} is a diskimage-builder option that dib does not implement yet`);
       }
     }
-    if (v.c) process.stderr.write('dib: -c: the hooks environment is always sanitised (DIB_* and documented variables only); nothing more to clear\n');
+    if (v.c) process.stderr.write('dib: -c: the hooks environment is always sanitised (DIB_*, variables elements document or read); nothing more to clear\n');
     const minTmpfs = v['min-tmpfs'] === undefined ? undefined : Number(v['min-tmpfs']);
     if (minTmpfs !== undefined && !(Number.isInteger(minTmpfs) && minTmpfs > 0)) {
       throw new DibError('DIB_E_ARGUMENT', `--min-tmpfs takes a whole number of GiB, got "${v['min-tmpfs']}"`);
@@ -134,6 +137,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
         mkfsOptions: v['mkfs-options'],
         qemuImgOptions: v['qemu-img-options'],
         checksum: v.checksum || undefined,
+        installType: v['install-type'],
         kind: kind === 'ramdisk' ? 'ramdisk' : undefined,
         ramdiskElement: v['ramdisk-element'],
       },

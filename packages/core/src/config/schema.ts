@@ -51,6 +51,11 @@ export const ImageSchema = z
     blockDevice: z.array(z.unknown()).optional(),
     /** Write .sha256 and .md5 beside each output (--checksum). */
     checksum: z.boolean().default(false),
+    /** Install type of elements that offer several (--install-type; DIB_DEFAULT_INSTALLTYPE wins, as in DIB). */
+    installType: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, 'a lowercase word such as source or package')
+      .optional(),
   })
   .strict();
 

@@ -15,8 +15,9 @@ import { ChrootSession } from './chroot.js';
 import type { BuildContext } from './context.js';
 import type { EventSink } from './events.js';
 import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
-import { writeHookTree } from './hook-tree-writer.js';
+import { RUNTIME_LIB, writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
+import { hooksAtPhaseStart } from '../hooks/phase-start.js';
 import { writeImageMetadata } from './image-metadata.js';
 import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
@@ -132,7 +133,8 @@ async function prepare(
   const hooksPath = path.join(buildDir, 'hooks');
   const elementOutputDir = path.join(buildDir, 'element-outputs');
   mkdirSync(elementOutputDir);
-  writeHookTree(plan.hooks, hooksPath);
+  writeHookTree(plan.hooks, hooksPath, plan.elements);
+  mkdirSync(plan.environment.DIB_LOCKFILES, { recursive: true });
   // Everything else was decided by the plan; only the build directory's paths are new.
   const env: Record<string, string> = {
     ...plan.environment,
@@ -141,6 +143,7 @@ async function prepare(
     TMP_BUILD_DIR: buildDir,
     TMP_HOOKS_PATH: hooksPath,
     DIB_ELEMENT_OUTPUT_DIR: elementOutputDir,
+    _LIB: path.join(hooksPath, RUNTIME_LIB),
   } satisfies Record<(typeof BUILD_DIRECTORY_VARIABLES)[number], string>;
   const cacheMounts = plan.cacheMounts.map(({ source, target }) => ({ source, target }));
   const warn = (message: string) => {
@@ -155,7 +158,10 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
   const breaks = parseBreakpoints();
   const phaseTasks: ListrTask[] = PHASE_NAMES.map((phase) => ({
     title: `${phase} (${PHASES[phase].where})`,
-    skip: () => (ctx.plan.hooks.phases[phase].length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`) ? 'nothing to run' : false),
+    skip: () =>
+      hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase).length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`)
+        ? 'nothing to run'
+        : false,
     task: async (_, task) => {
       const startedPhase = Date.now();
       ctx.emit({ event: 'phase-start', phase, where: PHASES[phase].where });
@@ -165,7 +171,7 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
       if (breaks.has(`before-${phase}`)) await openBreakShell(ctx, `before-${phase}`, PHASES[phase].where);
       return task.newListr(
         [
-          ...ctx.plan.hooks.phases[phase].map((hook) => ({
+          ...hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase).map((hook) => ({
             title: `${hook.name} (${hook.element})`,
             task: () => runHook(ctx, phase, hook),
           })),

@@ -11,7 +11,7 @@ import type { AssembledDiskInfo, HookContext, HookRunOptions, HookStep } from '.
 import { PHASES } from '../contract/phases.js';
 import { IN_TARGET_HOOKS } from './chroot.js';
 import type { BuildContext } from './context.js';
-import { ENV_LOADER } from './hook-tree-writer.js';
+import { ENV_LOADER, RUNTIME_LIB } from './hook-tree-writer.js';
 import { CommandError, howItEnded } from './runner.js';
 
 const CHROOT_PATH = `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${IN_TARGET_HOOKS}/bin`;
@@ -26,7 +26,13 @@ export function phaseEnvironment(ctx: BuildContext, step: HookStep): Record<stri
   return { ...ctx.env, PATH: `${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}:${ctx.hooksPath}/bin`, HOME: process.env.HOME ?? '/root' };
 }
 
-const chrootEnvironment = (env: Record<string, string>) => ({ ...env, TMP_HOOKS_PATH: IN_TARGET_HOOKS, PATH: CHROOT_PATH, HOME: '/root' });
+const chrootEnvironment = (env: Record<string, string>) => ({
+  ...env,
+  TMP_HOOKS_PATH: IN_TARGET_HOOKS,
+  _LIB: `${IN_TARGET_HOOKS}/${RUNTIME_LIB}`,
+  PATH: CHROOT_PATH,
+  HOME: '/root',
+});
 
 export interface HookExtras {
   /** The assembled disk, for disk steps. */

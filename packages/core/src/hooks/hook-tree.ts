@@ -3,13 +3,13 @@
  * in run order, each knowing the element that owns it. Pure data: the builder copies
  * it to disk; the dry-run prints it.
  */
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DibError } from '../errors.js';
 import type { ResolvedElement } from '../elements/resolve.js';
 import { PHASES, PHASE_NAMES, HOOK_DIRS, type PhaseName } from '../contract/phases.js';
 import type { DiskHook, HostHook } from '../contract/manifest.js';
-import { RUNNABLE_NAME, sortRunParts } from './run-parts.js';
+import { RUNNABLE_NAME, isExecutable, sortRunParts } from './run-parts.js';
 
 export interface HookEntry {
   /** File name (or TypeScript hook name). */
@@ -26,19 +26,14 @@ export interface HookTree {
   readonly phases: Record<PhaseName, HookEntry[]>;
   /** environment.d files, in source order. */
   readonly environment: HookEntry[];
-  /** Every file-backed entry, copied into the tree on disk (phase dirs, environment.d, bin/, static/, declared data dirs). */
+  /**
+   * Every file-backed entry, copied into the tree on disk: phase dirs, environment.d, bin/,
+   * static/, declared data dirs; for classic elements every directory and top-level file
+   * (dir '' for the latter), as DIB lays its hook tree out.
+   */
   readonly files: { dir: string; entry: HookEntry }[];
   readonly warnings: string[];
 }
-
-const isExecutable = (file: string) => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   const owners = new Map<string, HookEntry>();
@@ -61,13 +56,17 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   // Beside the core's directories, the data directories that elements in the build consume.
   const dirs = [...new Set([...HOOK_DIRS, ...elements.flatMap((el) => el.manifest.dataDirs)])];
   for (const el of elements) {
-    for (const dir of dirs) {
+    const classic = el.source.kind === 'directory';
+    if (classic)
+      for (const name of classicTopLevelFiles(el.directory)) files.push({ dir: '', entry: { name, element: el.name, source: path.join(el.directory, name) } });
+    for (const dir of classic ? classicDirectories(el.directory) : dirs) {
       const full = path.join(el.directory, dir);
       if (!existsSync(full) || !statSync(full).isDirectory()) continue;
       for (const name of readdirSync(full)) {
         const source = path.join(full, name);
         const entry: HookEntry = { name, element: el.name, source };
-        if (dir === 'static') {
+        // Directories merge (static/usr, init-scripts/systemd, install.d/foo-source-install); only a file can collide.
+        if (dir === 'static' || statSync(source).isDirectory()) {
           files.push({ dir, entry });
           continue;
         }
@@ -76,8 +75,10 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
         const phase = PHASE_NAMES.find((p) => PHASES[p].dir === dir);
         if (dir === 'environment.d') environment.push(entry);
         else if (phase && statSync(source).isFile()) {
-          if (!RUNNABLE_NAME.test(name)) warnings.push(`${el.name}: ${dir}/${name} is skipped: run-parts only runs names of letters, digits, "_" and "-"`);
-          else if (!isExecutable(source)) warnings.push(`${el.name}: ${dir}/${name} is skipped: it is not executable (chmod +x)`);
+          // Elements keep data files (foo.conf, foo.sh) beside their scripts; only a name with a run-order number looks meant to run.
+          if (!RUNNABLE_NAME.test(name)) {
+            if (/^\d/.test(name)) warnings.push(`${el.name}: ${dir}/${name} is skipped: run-parts only runs names of letters, digits, "_" and "-"`);
+          } else if (!isExecutable(source)) warnings.push(`${el.name}: ${dir}/${name} is skipped: it is not executable (chmod +x)`);
           else phases[phase].push(entry);
         }
       }
@@ -92,6 +93,23 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   }
   for (const p of PHASE_NAMES) phases[p] = sortRunParts(phases[p], (e) => e.name);
   return { phases, environment: sortRunParts(environment, (e) => e.name), files, warnings };
+}
+
+/** What DIB leaves out of an element when it builds the hook tree. */
+const NOT_COPIED = new Set(['tests', '__pycache__']);
+
+/** A classic element's subdirectories, all of them merged into the tree (DIB copies them whole). */
+function classicDirectories(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => !NOT_COPIED.has(name) && statSync(path.join(dir, name)).isDirectory())
+    .sort();
+}
+
+/** A classic element's top-level files (source-repository-*, pkg-map, *.yaml...): copied to the tree's root, the last element's copy winning as in DIB. */
+function classicTopLevelFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => !name.endsWith('.pyc') && statSync(path.join(dir, name)).isFile())
+    .sort();
 }
 
 /** The tree's files as TypeScript hooks see them (ctx.hookFiles): directory, name, owning element, source path. */

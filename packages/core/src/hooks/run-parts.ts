@@ -3,7 +3,18 @@
  * and "-" and it is executable; files run in `LC_ALL=C sort -n` order: by the number
  * the name starts with (none counts as 0), then byte by byte.
  */
+import { accessSync, constants } from 'node:fs';
+
 export const RUNNABLE_NAME = /^[0-9A-Za-z_-]+$/;
+
+export const isExecutable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const leadingNumber = (name: string): number => {
   const m = /^-?\d+/.exec(name);
