@@ -1,0 +1,31 @@
+/**
+ * Upstream diskimage-builder elements that dib's integration tests build and check. The
+ * upstream integration test imports this list, and tools/compat-table.mjs reads it (as
+ * text) to mark these elements "built and checked" in docs/compatibility.md.
+ */
+export const CHECKED_UPSTREAM_ELEMENTS = [
+  'dib-init-system',
+  'install-static',
+  'install-types',
+  'source-repositories',
+  'manifests',
+  'devuser',
+  'growroot',
+  'dhcp-all-interfaces',
+  'runtime-ssh-host-keys',
+  'openssh-server',
+  'cloud-init-datasources',
+  'enable-serial-console',
+  'modprobe',
+  'sysctl',
+  'svc-map',
+  'stable-interface-names',
+  'journal-to-console',
+  'cache-url',
+  'local-config',
+  'pip-and-virtualenv',
+  'dib-python',
+  'epel',
+  'package-installs',
+  'pkg-map',
+] as const;
