@@ -80,6 +80,8 @@ export interface BuildPlan {
   /** Cache directories mounted into the chroot, with variables expanded. */
   readonly cacheMounts: readonly PlannedCacheMount[];
   readonly outputs: readonly PlannedOutput[];
+  /** Disk formats asked for but not made, because an element makes the product itself (noFinalImage, DIB's no-final-image). */
+  readonly noFinalImage?: { readonly element: string; readonly types: readonly string[] };
   /** Block-device layout, present when a disk format is requested; every filesystem has its label or UUID. */
   readonly layout?: Layout;
   readonly layoutSource?: string;
@@ -110,15 +112,6 @@ export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE
 export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const warnings: string[] = [];
   const ramdisk = req.image.kind === 'ramdisk';
-  // A ramdisk build's product is the ramdisk element's kernel and initramfs, not -t formats.
-  const types = ramdisk ? [] : req.image.types;
-  const diskTypes = types.filter((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
-  if (diskTypes.length === 0) {
-    for (const [key, flag] of DISK_ONLY_OPTIONS) {
-      if (req.image[key]) warnings.push(`${flag} has no effect on ${ramdisk ? 'a ramdisk' : `${types.join(', ')} output`}: it applies to disk image formats`);
-    }
-  }
-
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
   const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;
   const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase, requireOperatingSystem: req.requireOperatingSystem });
@@ -132,6 +125,17 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
       },
     );
   }
+  // A ramdisk build's product is the ramdisk element's kernel and initramfs, not -t formats;
+  // with no-final-image an element makes the product, so no disk format is made either.
+  const noFinalImage = ramdisk ? undefined : skippedDiskFormats(req.image.types, elements);
+  const types = ramdisk ? [] : req.image.types.filter((t) => !noFinalImage?.types.includes(t));
+  const diskTypes = types.filter((t) => OUTPUT_FORMATS[t]?.kind === 'disk');
+  if (diskTypes.length === 0) {
+    const what = ramdisk ? 'a ramdisk' : noFinalImage?.types.length ? `a build with ${noFinalImage.element}` : `${types.join(', ')} output`;
+    for (const [key, flag] of DISK_ONLY_OPTIONS) {
+      if (req.image[key]) warnings.push(`${flag} has no effect on ${what}: it applies to disk image formats`);
+    }
+  }
   warnings.push(...finder.warnings);
   const hooks = buildHookTree(elements);
   warnings.push(...hooks.warnings);
@@ -140,7 +144,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
   const output = path.resolve(req.image.output);
   const rootLabel = req.image.rootLabel ?? DEFAULT_ROOT_LABEL;
-  const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel) : undefined;
+  const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel, req.image.arch) : undefined;
   // Identities are decided here, so fstab, the bootloader and the dry-run agree.
   const layout = chosen && withIdentities(chosen.layout);
   const hostTools = collectHostTools(elements, types, layout);
@@ -185,6 +189,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
       })),
       ...elementOutputs(elements, output),
     ],
+    noFinalImage,
     layout,
     layoutSource: chosen?.source,
     diskHooks: chosen ? diskHooks : [],
@@ -199,6 +204,12 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     warnings,
     argv: req.argv,
   };
+}
+
+/** DIB's no-final-image: with an element declaring noFinalImage, the requested disk formats are not made (tree formats still are, as in DIB). */
+function skippedDiskFormats(types: readonly string[], elements: readonly ResolvedElement[]): BuildPlan['noFinalImage'] {
+  const by = elements.find((el) => el.manifest.noFinalImage);
+  return by && { element: by.name, types: types.filter((t) => OUTPUT_FORMATS[t]?.kind === 'disk') };
 }
 
 /** The variables the core sets for every hook (CORE_VARIABLES documents them), less the build directory's paths. */
@@ -318,7 +329,7 @@ function elementOutputs(elements: readonly ResolvedElement[], output: string): P
 
 /** Human-readable plan for --dry-run. */
 export function formatPlan(plan: BuildPlan): string {
-  const kinds = plan.image.kind === 'ramdisk' ? 'ramdisk (kernel + initramfs)' : plan.image.types.join(', ');
+  const kinds = plan.image.kind === 'ramdisk' ? 'ramdisk (kernel + initramfs)' : plan.image.types.join(', ') || 'no image format';
   const lines: string[] = [`Image ${plan.name}: ${plan.image.arch}, output ${kinds}`, '', 'Elements (in order):'];
   for (const el of plan.elements) lines.push(`  ${el.name.padEnd(20)} ${describeSource(el.source).padEnd(40)} ${el.reasons.join('; ')}`);
   lines.push('', 'Phases:');
@@ -357,6 +368,10 @@ export function formatPlan(plan: BuildPlan): string {
   }
   lines.push('', 'Outputs:');
   for (const o of plan.outputs) lines.push(`  ${o.element ? `${o.name} (element ${o.element})` : o.type}: ${o.path}`);
+  if (plan.noFinalImage)
+    lines.push(
+      `  no final image (element ${plan.noFinalImage.element})${plan.noFinalImage.types.length ? `: ${plan.noFinalImage.types.join(', ')} not made` : ''}`,
+    );
   lines.push(`  manifests: ${plan.manifestDir}/`, `  log: ${plan.logfile}`);
   if (plan.warnings.length) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  ${w}`));
   return lines.join('\n');

@@ -1,8 +1,9 @@
 /**
  * Which block-device layout a build uses, first match wins: DIB_BLOCK_DEVICE_CONFIG
  * (inline YAML, a file path, or file://path), the config file's `blockDevice`, the
- * layout of the element providing block-device, or a bare root filesystem image (DIB's
- * behaviour without vm).
+ * layout of the element providing block-device (then of any other element, as DIB
+ * searches every element), or a bare root filesystem image (DIB's behaviour without vm).
+ * An element's layout for the build's arch wins over its default one.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -21,6 +22,7 @@ export function chooseLayout(
   configLayout: unknown[] | undefined,
   env: Readonly<Record<string, string>>,
   rootLabel: string,
+  arch: string,
 ): { layout: Layout; source: string } {
   const fromEnv = env.DIB_BLOCK_DEVICE_CONFIG;
   let nodes: unknown;
@@ -37,9 +39,9 @@ export function chooseLayout(
     nodes = configLayout;
     source = 'config file: blockDevice';
   } else {
-    const provider = elements.find((e) => e.manifest.provides.includes('block-device') && e.manifest.blockDevice);
-    nodes = provider?.manifest.blockDevice ?? BARE_FILESYSTEM;
-    source = provider ? `element ${provider.name}: blockDevice` : 'default bare filesystem layout';
+    const fromElement = elementLayout(elements, arch);
+    nodes = fromElement?.nodes ?? BARE_FILESYSTEM;
+    source = fromElement?.source ?? 'default bare filesystem layout';
   }
   const layout = parseLayout(nodes, source);
   for (const fs of layout.filesystems) {
@@ -47,4 +49,19 @@ export function chooseLayout(
     if (fs.mountPoint === '/' && !fs.label) fs.label = fs.type === 'xfs' && rootLabel === DEFAULT_ROOT_LABEL ? 'img-rootfs' : rootLabel;
   }
   return { layout, source };
+}
+
+/** DIB reads block-device-ppc64el.yaml for both names of little-endian POWER (and for ppc64). */
+const layoutArch = (arch: string) => (['ppc64', 'ppc64le', 'ppc64el'].includes(arch) ? 'ppc64el' : arch);
+
+/** The block-device provider's layout first, then any other element's, each preferring its layout for this arch. */
+function elementLayout(elements: readonly ResolvedElement[], arch: string): { nodes: unknown[]; source: string } | undefined {
+  const key = layoutArch(arch);
+  const providers = elements.filter((e) => e.manifest.provides.includes('block-device'));
+  for (const e of [...providers, ...elements.filter((e) => !providers.includes(e))]) {
+    const forArch = e.manifest.blockDeviceByArch?.[key];
+    if (forArch) return { nodes: forArch, source: `element ${e.name}: blockDeviceByArch.${key}` };
+    if (e.manifest.blockDevice) return { nodes: e.manifest.blockDevice, source: `element ${e.name}: blockDevice` };
+  }
+  return undefined;
 }

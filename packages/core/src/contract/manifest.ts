@@ -145,8 +145,13 @@ export const ManifestSchema = z
     cacheMounts: z.array(CacheMountSchema).default([]),
     /** Directory holding the hook directories, relative to the package root. */
     hooksDir: z.string().default('.'),
-    /** Default block-device layout (DIB's block-device-default.yaml), used when this element provides block-device. */
+    /** Default block-device layout (DIB's block-device-default.yaml), used when this element provides block-device (or no provider has one). */
     blockDevice: z.array(NodeSchema).min(1).optional(),
+    /**
+     * Layouts for one architecture (DIB's block-device-ARCH.yaml), keyed by the build's
+     * arch (`-a`; ppc64el also serves ppc64le); preferred over blockDevice when it matches.
+     */
+    blockDeviceByArch: z.record(z.string().min(1), z.array(NodeSchema).min(1)).optional(),
     /** Hooks run after the disk image is assembled, in run-parts order across elements. */
     diskHooks: z.array(DiskHookSchema).default([]),
     /** Element to add when a virtual dependency (e.g. block-device) has no provider in the build. */
@@ -170,6 +175,12 @@ export const ManifestSchema = z
      * element that writes the kernel and initramfs of `dib ramdisk` (ramdisk-base does).
      */
     makes: z.array(z.enum(['ramdisk'])).default([]),
+    /**
+     * The build makes no disk image (raw, qcow2, vhd, vmdk) because this element makes the
+     * product itself (DIB's no-final-image); every phase still runs, and tree formats,
+     * element outputs and the manifests are still written.
+     */
+    noFinalImage: z.boolean().default(false),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z.partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema)).default({}),
   })

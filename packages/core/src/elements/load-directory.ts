@@ -1,6 +1,7 @@
 /**
  * Classic DIB element directories: `element-deps`, `element-provides`,
- * `package-installs.yaml`, `pkg-map` and `*.d/` hook directories.
+ * `package-installs.yaml`, `pkg-map`, `*.d/` hook directories and the disk keys
+ * (block-device-*.yaml, no-final-image) read by classic-disk-keys.ts.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { DibError } from '../errors.js';
 import type { LoadedElement } from './types.js';
 import { validateManifest } from './validate-manifest.js';
+import { classicDiskKeys } from './classic-disk-keys.js';
 
 const readList = (file: string): string[] =>
   existsSync(file)
@@ -75,15 +77,17 @@ export function loadElementDirectory(name: string, dir: string): LoadedElement {
       });
     }
   }
+  const dependencies = readList(path.join(dir, 'element-deps'));
   const manifest = validateManifest(
     {
       name,
       description: readDescription(dir),
-      dependencies: readList(path.join(dir, 'element-deps')),
+      dependencies,
       provides: readList(path.join(dir, 'element-provides')),
       conflicts: readList(path.join(dir, 'element-conflicts')),
       packages: readPackageInstalls(dir),
       pkgMap,
+      ...classicDiskKeys(name, dir, dependencies),
     },
     dir,
   );
