@@ -12,6 +12,8 @@ export const GUEST_HOST_ADDRESS = '10.0.2.2';
 export interface FileServer {
   /** The URL of a file, as the guest reaches it. */
   guestUrl(file: string): string;
+  /** The URL of a file, as the build host reaches it. */
+  hostUrl(file: string): string;
   /** Paths requested so far, in order. */
   readonly requests: string[];
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export async function serveDirectory(dir: string): Promise<FileServer> {
   const { port } = server.address() as AddressInfo;
   return {
     guestUrl: (file) => `http://${GUEST_HOST_ADDRESS}:${port}/${path.basename(file)}`,
+    hostUrl: (file) => `http://127.0.0.1:${port}/${path.basename(file)}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -26,6 +26,7 @@ export const STATUS = {
   checked: 'built and checked',
   native: 'native (dib ships its own)',
   plans: 'plans',
+  failsOnDebian12: 'plans, fails on Debian 12',
   refused: 'refused',
 };
 
@@ -35,6 +36,14 @@ export function readCheckedElements(file) {
   const literal = /CHECKED_UPSTREAM_ELEMENTS\s*=\s*\[([^\]]*)\]/.exec(text);
   if (!literal) throw new Error(`${file}: no "CHECKED_UPSTREAM_ELEMENTS = [...]" array literal found`);
   return [...literal[1].matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+}
+
+/** `UPSTREAM_ELEMENTS_FAILING_ON_DEBIAN_12 = { 'name': 'reason', ... }` from the same file, read as text. */
+export function readFailingElements(file) {
+  const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');
+  const literal = /UPSTREAM_ELEMENTS_FAILING_ON_DEBIAN_12[^=]*=\s*\{([^}]*)\}/.exec(text);
+  if (!literal) return new Map();
+  return new Map([...literal[1].matchAll(/'([^']+)'\s*:\s*'([^']*)'/g)].map((m) => [m[1], m[2]]));
 }
 
 /** dib's own elements: element name -> package name, from elements/<dir>/package.json. */
@@ -120,7 +129,7 @@ const planNote = (name, osElement, result) => {
  * `checked` are the elements the integration suite builds; `native` maps the names dib
  * ships to their packages; `searchRoots` is where element packages are resolved from.
  */
-export async function buildRows({ upstreamDir, checked, native = nativeElements(), searchRoots = [REPO], repo = REPO }) {
+export async function buildRows({ upstreamDir, checked, failing = new Map(), native = nativeElements(), searchRoots = [REPO], repo = REPO }) {
   const names = upstreamElements(upstreamDir);
   const missing = checked.filter((c) => !names.includes(c));
   if (missing.length) throw new Error(`checked elements not found in ${upstreamDir}: ${missing.join(', ')}`);
@@ -141,6 +150,8 @@ export async function buildRows({ upstreamDir, checked, native = nativeElements(
       if (checked.includes(name)) {
         const detail = result.ok ? planNote(name, osElement, result) : `but planning it now fails: ${planNote(name, osElement, result)}`;
         rows.push({ name, status: STATUS.checked, detail, distro });
+      } else if (result.ok && failing.has(name)) {
+        rows.push({ name, status: STATUS.failsOnDebian12, detail: `${planNote(name, osElement, result)}; ${failing.get(name)}`, distro });
       } else {
         rows.push({ name, status: result.ok ? STATUS.plans : STATUS.refused, detail: planNote(name, osElement, result), distro });
       }
@@ -193,6 +204,7 @@ export function renderTable({ rows, version, upstreamDir }) {
     `| ${STATUS.checked} | the integration suite builds an image with it and checks the result (\`test/upstream/checked-elements.ts\`) |`,
     `| ${STATUS.native} | dib has its own element of that name (an npm package); upstream's directory is not used |`,
     `| ${STATUS.plans} | \`dib create --dry-run -t tar ${BASE_OS} ELEMENT\` makes a plan (a distro element is planned alone); no test builds it |`,
+    `| ${STATUS.failsOnDebian12} | it plans, but its build cannot succeed on Debian 12 (the only distribution dib builds today), with upstream DIB as with dib; the detail says why |`,
     `| ${STATUS.refused} | dib refuses to plan it; the detail gives the error code and the first line of the message |`,
     '',
     '## Summary',
@@ -230,8 +242,8 @@ async function main() {
     );
     return 1;
   }
-  const checked = readCheckedElements(path.join(REPO, 'test/upstream/checked-elements.ts'));
-  const rows = await buildRows({ upstreamDir, checked });
+  const listFile = path.join(REPO, 'test/upstream/checked-elements.ts');
+  const rows = await buildRows({ upstreamDir, checked: readCheckedElements(listFile), failing: readFailingElements(listFile) });
   const out = path.resolve(values.out ?? path.join(REPO, 'docs/compatibility.md'));
   writeFileSync(out, renderTable({ rows, version: upstreamVersion(upstreamDir), upstreamDir }));
   const summary = Object.values(STATUS).map((s) => `${rows.filter((r) => r.status === s).length} ${s}`);

@@ -19,7 +19,6 @@ export const CHECKED_UPSTREAM_ELEMENTS = [
   'modprobe',
   'sysctl',
   'svc-map',
-  'stable-interface-names',
   'journal-to-console',
   'cache-url',
   'local-config',
@@ -29,3 +28,11 @@ export const CHECKED_UPSTREAM_ELEMENTS = [
   'package-installs',
   'pkg-map',
 ] as const;
+
+/**
+ * Upstream elements that plan but cannot build on Debian 12, with the reason (upstream
+ * DIB fails on them the same way). tools/compat-table.mjs reads this (as text) too.
+ */
+export const UPSTREAM_ELEMENTS_FAILING_ON_DEBIAN_12: Record<string, string> = {
+  'stable-interface-names': 'installs biosdevname, which Debian 12 does not package (upstream DIB fails the same way)',
+};

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs tool, no types
-import { buildRows, readCheckedElements, renderTable, STATUS, upstreamVersion } from '../compat-table.mjs';
+import { buildRows, readCheckedElements, readFailingElements, renderTable, STATUS, upstreamVersion } from '../compat-table.mjs';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 const TOOL = path.join(REPO, 'tools/compat-table.mjs');
@@ -79,7 +79,7 @@ describe('compat-table', () => {
     const first = page(await buildRows({ upstreamDir, checked: ['hello'] }));
     expect(page(await buildRows({ upstreamDir, checked: ['hello'] }))).toBe(first);
     expect(first).toContain(`diskimage-builder 9.9.9, read from \`${upstreamDir}\``);
-    expect(first).toContain('| plans | 2 |\n| refused | 1 |\n| total | 5 |');
+    expect(first).toContain('| plans | 2 |\n| plans, fails on Debian 12 | 0 |\n| refused | 1 |\n| total | 5 |');
     expect(first).toContain('2 of them bring an operating system');
     expect(first).toContain('| `hello` | built and checked | plans with debian-minimal |');
   });
@@ -98,8 +98,18 @@ describe('compat-table', () => {
     writeFileSync(file, "// 'not-this'\nexport const CHECKED_UPSTREAM_ELEMENTS = [\n  'a', // 'nor-this'\n  \"b\",\n] as const;\n");
     expect(readCheckedElements(file)).toEqual(['a', 'b']);
     const real: string[] = readCheckedElements(CHECKED_FILE);
-    expect(real).toHaveLength(24);
+    expect(real).toHaveLength(23);
     expect(real).toContain('pkg-map');
+    expect(readFailingElements(CHECKED_FILE).get('stable-interface-names')).toContain('biosdevname');
+  });
+
+  it('an element that plans but cannot build on Debian 12 says so, with the reason', async () => {
+    const upstreamDir = syntheticUpstream();
+    const rows: Row[] = await buildRows({ upstreamDir, checked: [], failing: new Map([['hello', 'needs a package Debian 12 lacks']]) });
+    expect(rows.find((r) => r.name === 'hello')).toMatchObject({
+      status: STATUS.failsOnDebian12,
+      detail: 'plans with debian-minimal; needs a package Debian 12 lacks',
+    });
   });
 
   it('writes the page from the command line with --upstream and --out', async () => {
@@ -109,7 +119,12 @@ describe('compat-table', () => {
     const r = await execa('node', [TOOL, '--upstream', upstreamDir, '--out', out], { reject: false });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^compat-table: 29 elements \(22 built and checked, 3 native \(dib ships its own\), 3 plans, 1 refused\) -> /);
+    // The checked names dib also ships (package-installs, pkg-map, svc-map, dib-python) and dpkg count as native.
+    const native = readCheckedElements(CHECKED_FILE).filter((n: string) => existsSync(path.join(REPO, 'elements', n, 'package.json'))).length + 1;
+    const checked = readCheckedElements(CHECKED_FILE).length + 1 - native;
+    expect(r.stdout).toMatch(
+      new RegExp(`^compat-table: ${checked + native + 4} elements \\(${checked} built and checked, ${native} native \\(dib ships its own\\), 3 plans, 0 plans, fails on Debian 12, 1 refused\\) -> `),
+    );
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('| `pkg-map` | native (dib ships its own) | @dib/element-pkg-map; the integration suite builds it |');
     expect(page).toContain('| `sysctl` | built and checked | plans with debian-minimal |');
