@@ -3,14 +3,18 @@ import path from 'node:path';
 import { defineElement } from '@dib/core/element';
 import { distroFromEnv } from '@dib/element-pkg-map';
 import { collectPackages } from './collect.js';
+import { ERRORS } from './errors.js';
 
 export { collectPackages, type PlannedPackage } from './collect.js';
+export { installTypeOf } from './conditions.js';
+export { ERRORS } from './errors.js';
 
 export default defineElement({
   name: 'package-installs',
   description: 'Installs and removes the packages each element declares, at the start (install) or end (uninstall) of pre-install, install and post-install',
   dependencies: ['pkg-map'],
   installsPackages: true,
+  errors: ERRORS,
   hooks: {
     'extra-data': [
       {

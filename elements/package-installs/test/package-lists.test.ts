@@ -1,18 +1,17 @@
 /**
  * package-installs and pkg-map together, as a build runs them at extra-data: the lists
- * each chroot phase installs, and the pkg-map tool scripts call in the chroot.
+ * each chroot phase installs, and the maps the pkg-map tool reads in the chroot.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { loadElement, planBuild, runElementHook, writePackageElement, type HookRun } from '@dib/testing';
+import { writePackageElement } from '@dib/testing';
+import { REPO, runExtraData, type ExtraDataResult } from './run-extra-data.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 let project: string;
-const runs: HookRun[] = [];
+let result: ExtraDataResult | undefined;
 
 beforeEach(() => {
   project = mkdtempSync(path.join(os.tmpdir(), 'dib-pkg-lists-'));
@@ -25,7 +24,8 @@ beforeEach(() => {
       packages: {
         vim: null,
         'early-tool': { phase: 'pre-install' },
-        'build-only': { uninstall: true, phase: 'post-install' },
+        'old-tool': { uninstall: true, phase: 'post-install' },
+        'build-dep': { buildOnly: true },
         'arm-firmware': { arch: ['arm64'] },
         'not-on-amd64': { notArch: ['amd64'] },
         'when-set': { when: ['DIB_APP_EXTRA = 1'] },
@@ -42,51 +42,30 @@ beforeEach(() => {
 });
 afterEach(() => {
   rmSync(project, { recursive: true, force: true });
-  for (const r of runs.splice(0)) rmSync(r.outputDir, { recursive: true, force: true });
+  result?.remove();
+  result = undefined;
 });
 
-/** Runs pkg-map's and package-installs' extra-data hooks against the plan, into one hook tree. */
-async function extraData(env: Record<string, string>, packages: string[] = []) {
-  const plan = await planBuild(['app'], {
-    searchRoots: [project, path.join(REPO, 'packages/cli')],
-    image: { packages },
-    env,
-    output: path.join(project, 'img'),
-  });
-  const root = mkdtempSync(path.join(os.tmpdir(), 'dib-pkg-root-'));
-  const first = await runElementHook(await loadElement('pkg-map', { searchRoots: [REPO] }), 'extra-data', '10-pkg-map-tables', { targetRoot: root, plan, env });
-  runs.push(first);
-  const second = await runElementHook(await loadElement('package-installs', { searchRoots: [REPO] }), 'extra-data', '20-package-installs-lists', {
-    targetRoot: root,
-    plan,
-    env,
-    outputDir: first.outputDir,
-  });
-  rmSync(root, { recursive: true, force: true });
-  const hooks = path.join(first.outputDir, '.hooks');
-  const list = (name: string) =>
-    readFileSync(path.join(hooks, 'package-installs', name), 'utf8')
-      .split('\n')
-      .filter(Boolean);
-  return { hooks, list, log: second.log };
-}
+const extraData = async (env: Record<string, string>, packages: string[] = []) => (result = await runExtraData(['app'], { project, env, packages }));
 
 it('writes each phase its installs and removals, filtered by architecture and conditions, mapped for the distro', async () => {
   const { list } = await extraData({ DISTRO_NAME: 'ubuntu', DIB_RELEASE: 'noble', DIB_APP_EXTRA: '1' }, ['htop']);
   expect(list('pre-install.install')).toEqual(['early-tool']);
-  expect(list('install.install')).toEqual(['vim-nox', 'when-set', 'python3-dev', 'python3-venv', 'htop']);
-  expect(list('post-install.uninstall')).toEqual(['build-only']);
-  expect(list('install.uninstall')).toEqual([]);
+  expect(list('install.install')).toEqual(['vim-nox', 'build-dep', 'when-set', 'python3-dev', 'python3-venv', 'htop']);
+  // build-only: installed at the start of install and removed again at its end.
+  expect(list('install.uninstall')).toEqual(['build-dep']);
+  expect(list('post-install.uninstall')).toEqual(['old-tool']);
 });
 
 it('leaves out what a condition excludes, and keeps names no map covers', async () => {
-  const { list } = await extraData({ DISTRO_NAME: 'debian', DIB_RELEASE: 'bookworm' });
-  expect(list('install.install')).toEqual(['vim-nox', 'python-dev', 'gone-on-ubuntu']);
+  const { list } = await extraData({ DISTRO_NAME: 'debian', DIB_RELEASE: 'bookworm', DIB_APP_EXTRA: '0' });
+  expect(list('install.install')).toEqual(['vim-nox', 'build-dep', 'python-dev', 'gone-on-ubuntu']);
 });
 
-it('gives in-chroot scripts the same mapping through bin/pkg-map', async () => {
-  const { hooks } = await extraData({ DISTRO_NAME: 'ubuntu', DIB_RELEASE: 'noble' });
+it('puts the map in /usr/share/pkg-map of the image, where the in-chroot pkg-map tool maps the same way', async () => {
+  const { root } = await extraData({ DISTRO_NAME: 'ubuntu', DIB_RELEASE: 'noble', DIB_APP_EXTRA: '1' });
   const tool = path.join(REPO, 'elements/pkg-map/bin/pkg-map');
-  const r = await execa(tool, ['--element', 'app', 'vim', 'python-dev', 'gone-on-ubuntu', 'unmapped'], { env: { TMP_HOOKS_PATH: hooks } });
+  const env = { PKG_MAP_DIR: path.join(root, 'usr/share/pkg-map'), DISTRO_NAME: 'ubuntu', DIB_RELEASE: 'noble' };
+  const r = await execa('sh', [tool, '--element', 'app', '--missing-ok', 'vim', 'python-dev', 'gone-on-ubuntu', 'unmapped'], { env });
   expect(r.stdout.split('\n')).toEqual(['vim-nox', 'python3-dev python3-venv', 'unmapped']);
 });

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineElement } from '@dib/core/element';
-import { distroFromEnv, flattenMap } from './map.js';
+import { distroFromEnv } from './map.js';
 
-export { mapPackage, flattenMap, familyOf, distroFromEnv, type DistroInfo } from './map.js';
+export { mapPackage, familyOf, majorRelease, distroFromEnv, type DistroInfo } from './map.js';
+
+/** Where bin/pkg-map finds an element's map in the image, as in DIB. */
+export const PKG_MAP_DIR = 'usr/share/pkg-map';
 
 export default defineElement({
   name: 'pkg-map',
@@ -14,17 +17,15 @@ export default defineElement({
   hooks: {
     'extra-data': [
       {
-        name: '10-pkg-map-tables',
-        // Flattened per-element tables, so in-chroot scripts can map names without Node or Python.
+        name: '10-pkg-map-files',
+        // Each element's map as JSON in the image, where DIB puts it, for bin/pkg-map.
         run: (ctx) => {
-          const dir = path.join(ctx.hooksPath, 'pkg-map');
+          const dir = path.join(ctx.targetRoot, PKG_MAP_DIR);
           mkdirSync(dir, { recursive: true });
-          const distro = distroFromEnv(ctx.env);
-          for (const el of ctx.elements) {
-            const rows = flattenMap(el.manifest.pkgMap, distro);
-            if (rows.length) writeFileSync(path.join(dir, el.name), rows.map(([from, to]) => `${from}\t${to}`).join('\n') + '\n');
-          }
-          ctx.log(`pkg-map tables for ${distro.distro || '(no distro)'} ${distro.release} (family ${distro.family})`);
+          const mapped = ctx.elements.filter((el) => el.manifest.pkgMap);
+          for (const el of mapped) writeFileSync(path.join(dir, el.name), `${JSON.stringify(el.manifest.pkgMap, null, 2)}\n`);
+          const d = distroFromEnv(ctx.env);
+          ctx.log(`pkg-map: maps of ${mapped.length} element(s) in /${PKG_MAP_DIR} (${d.distro || 'no distro'} ${d.release}, family ${d.family})`);
         },
       },
     ],

@@ -1,6 +1,8 @@
 /**
  * Package name mapping with DIB's pkg-map precedence: release, then distro, then
- * family, then default; a name no map mentions stays as it is. Mapping to "" drops it.
+ * family, then default; a name no map mentions stays as it is (package-installs passes
+ * such names through, as DIB's does with --missing-ok). Mapping to "" drops it.
+ * bin/pkg-map applies the same rules in the chroot; keep the family table in step.
  */
 import type { PkgMap } from '@dib/core/element';
 
@@ -15,7 +17,9 @@ const FAMILIES: Record<string, string> = {
   ubuntu: 'debian',
   fedora: 'redhat',
   centos: 'redhat',
+  centos7: 'redhat',
   rhel: 'redhat',
+  rhel7: 'redhat',
   rocky: 'redhat',
   almalinux: 'redhat',
   openeuler: 'redhat',
@@ -32,19 +36,19 @@ export const distroFromEnv = (env: Readonly<Record<string, string>>): DistroInfo
   return { distro, release: env.DIB_RELEASE ?? '', family: env.DIB_DISTRO_FAMILY ?? familyOf(distro) };
 };
 
+/** DIB looks CentOS Stream 8 up as release "8"; bin/pkg-map does the same. */
+export const majorRelease = (release: string): string => (release === '8-stream' ? '8' : release);
+
+/** The tables that apply, most specific first. */
+const tablesFor = (map: PkgMap, d: DistroInfo) => [
+  map.release?.[d.distro]?.[majorRelease(d.release)],
+  map.distro?.[d.distro],
+  map.family?.[d.family],
+  map.default,
+];
+
 export function mapPackage(map: PkgMap | undefined, name: string, d: DistroInfo): string {
   if (!map) return name;
-  const tables = [map.release?.[d.distro]?.[d.release], map.distro?.[d.distro], map.family?.[d.family], map.default];
-  for (const table of tables) if (table && name in table) return table[name];
+  for (const table of tablesFor(map, d)) if (table && name in table) return table[name];
   return name;
-}
-
-/** Every name the map knows, mapped for this distro: the table `bin/pkg-map` reads. */
-export function flattenMap(map: PkgMap | undefined, d: DistroInfo): [string, string][] {
-  if (!map) return [];
-  const names = new Set<string>();
-  for (const t of [map.release?.[d.distro]?.[d.release], map.distro?.[d.distro], map.family?.[d.family], map.default]) {
-    for (const n of Object.keys(t ?? {})) names.add(n);
-  }
-  return [...names].sort().map((n) => [n, mapPackage(map, n, d)]);
 }

@@ -20,8 +20,23 @@ export const keyPath = (path: readonly PropertyKey[]): string =>
         .join('.')
         .replace(/\.\[/g, '[');
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union's "Invalid input" says nothing; when all but one of its branches failed on the
+ * value's type (an object where a list was expected), that branch's issues are the ones
+ * the author needs, at their full path.
+ */
+const unwrapUnions = (issues: readonly Issue[]): Issue[] =>
+  issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const near = issue.errors.filter((branch) => !branch.every((b) => b.code === 'invalid_type' && b.path.length === 0));
+    if (near.length !== 1) return [issue];
+    return unwrapUnions(near[0].map((b) => ({ ...b, path: [...issue.path, ...b.path] })));
+  });
+
 export const formatZodIssues = (error: z.ZodError, input: unknown, source: string): string[] =>
-  error.issues.map((issue) => {
+  unwrapUnions(error.issues).map((issue) => {
     const found = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : `found ${describe(valueAt(input, issue.path))}`;
     return `${source}: ${keyPath(issue.path)}: ${issue.message}; ${found}`;
   });

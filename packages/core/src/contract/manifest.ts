@@ -24,21 +24,47 @@ export const EnvVarSchema = z
   })
   .strict();
 
-/** One package as in DIB's package-installs.yaml. */
+/**
+ * One way a package is wanted, as in DIB's package-installs.yaml. Every filter given must
+ * pass (installType, arch/notArch, pythonVersion, then `when`) for the entry to apply.
+ */
 export const PackageInstallSchema = z
   .object({
-    /** Phase whose start installs it; default install. */
+    /** Phase whose start installs it (and whose end removes it); default install. */
     phase: z.enum(['pre-install', 'install', 'post-install']).default('install'),
-    /** Remove the package at that phase instead of installing it. */
+    /** Remove the package at the end of that phase instead of installing it. */
     uninstall: z.boolean().default(false),
+    /** A build dependency: installed at the start of the phase and removed again at its end (DIB's build-only). */
+    buildOnly: z.boolean().default(false),
     /** Only on these architectures (dib names: amd64, arm64, ...). */
     arch: z.array(z.string()).optional(),
     /** Not on these architectures. */
     notArch: z.array(z.string()).optional(),
-    /** `VAR = value` or `VAR != value`; every condition must hold. */
+    /**
+     * Only when the declaring element's install type is this (DIB's installtype, e.g.
+     * source or package): DIB_INSTALLTYPE_<element, - as _>, else DIB_DEFAULT_INSTALLTYPE.
+     */
+    installType: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'an install type such as source or package')
+      .optional(),
+    /** Only when DIB_PYTHON_VERSION is this (DIB's dib_python_version). */
+    pythonVersion: z.enum(['2', '3']).optional(),
+    /**
+     * `VAR = value` or `VAR != value`; every condition must hold. A condition naming a
+     * variable that is not set fails the build (DIB_E_PACKAGE_CONDITION_UNSET).
+     */
     when: z.array(z.string().regex(/^\s*[A-Za-z_][A-Za-z0-9_]*\s*!?=\s*.*$/, '"VAR = value" or "VAR != value"')).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !(p.arch && p.notArch), { message: 'give arch or notArch, not both', path: ['notArch'] });
+
+/**
+ * A package's entry in `packages`: null (install it at the start of install), one
+ * PackageInstall, or a list of them, each applying on its own (the package is
+ * installed once for every entry whose filters pass).
+ */
+export const PackageEntrySchema = z.union([PackageInstallSchema.nullable(), z.array(PackageInstallSchema).min(1)]);
 
 const NameMap = z.record(z.string(), z.string());
 
@@ -133,8 +159,8 @@ export const ManifestSchema = z
     conflicts: z.array(elementName).default([]),
     /** Variables the element reads, with defaults. */
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), EnvVarSchema).default({}),
-    /** Packages to install or remove (DIB's package-installs). */
-    packages: z.record(z.string().min(1), PackageInstallSchema.nullable()).default({}),
+    /** Packages to install or remove (DIB's package-installs), by generic name (mapped through pkgMap). */
+    packages: z.record(z.string().min(1), PackageEntrySchema).default({}),
     /** This element installs the packages every element declares (package-installs does); without one, a build warns. */
     installsPackages: z.boolean().default(false),
     /** Package name mapping (DIB's pkg-map). */
@@ -191,6 +217,7 @@ export type ElementManifestInput = z.input<typeof ManifestSchema>;
 /** A validated manifest, defaults filled in. */
 export type ElementManifest = z.output<typeof ManifestSchema>;
 export type PackageInstall = z.output<typeof PackageInstallSchema>;
+export type PackageEntry = z.output<typeof PackageEntrySchema>;
 export type PkgMap = z.output<typeof PkgMapSchema>;
 export type HostTool = z.output<typeof HostToolSchema>;
 export type HostHook = z.output<typeof HostHookSchema>;

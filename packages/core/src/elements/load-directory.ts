@@ -30,38 +30,80 @@ const readDescription = (dir: string): string => {
   return line ?? '(classic element)';
 };
 
-/** DIB's package-installs.yaml: `pkg:` or `pkg: {phase: install.d, uninstall: true, arch: ..., when: ...}`. */
-function readPackageInstalls(dir: string): Record<string, unknown> {
-  const file = ['package-installs.yaml', 'package-installs.json'].map((f) => path.join(dir, f)).find(existsSync);
-  if (!file) return {};
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
-  } catch (cause) {
-    throw new DibError('DIB_E_MANIFEST_INVALID', `${file}: not valid YAML: ${(cause as Error).message}`, { location: { file }, cause });
-  }
-  const toList = (v: unknown) =>
-    v === undefined
-      ? undefined
-      : String(v)
-          .split(/[\s,]+/)
-          .filter(Boolean);
-  return Object.fromEntries(
-    Object.entries(raw as Record<string, Record<string, unknown> | null>).map(([pkg, spec]) => {
-      if (!spec) return [pkg, null];
-      const when = spec.when === undefined ? undefined : Array.isArray(spec.when) ? spec.when.map(String) : [String(spec.when)];
-      return [
-        pkg,
+/** DIB's comma-separated arch lists, trimmed (DIB 3.13 forgets to trim, so "amd64, i386" never matched i386). */
+const archList = (v: unknown): string[] | undefined =>
+  v === undefined || v === null
+    ? undefined
+    : String(v)
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+
+/**
+ * One spec of package-installs.yaml in the manifest's terms. As in DIB, `uninstall` and
+ * `build-only` count by being there, whatever their value. Keys DIB does not know are
+ * kept, so the manifest schema reports them.
+ */
+function packageSpec(spec: unknown): Record<string, unknown> {
+  if (spec === null || spec === undefined) return {};
+  if (typeof spec !== 'object' || Array.isArray(spec)) return spec as Record<string, unknown>;
+  const {
+    phase,
+    uninstall,
+    'build-only': buildOnly,
+    arch,
+    'not-arch': notArch,
+    installtype,
+    dib_python_version: py,
+    when,
+    ...rest
+  } = spec as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...rest };
+  if (phase !== undefined) out.phase = typeof phase === 'string' ? phase.replace(/\.d$/, '') : phase;
+  if (uninstall !== undefined) out.uninstall = true;
+  if (buildOnly !== undefined) out.buildOnly = true;
+  if (arch !== undefined) out.arch = archList(arch);
+  if (notArch !== undefined) out.notArch = archList(notArch);
+  if (installtype !== undefined && installtype !== null) out.installType = String(installtype);
+  if (py !== undefined && py !== null && py !== '') out.pythonVersion = String(py);
+  if (when !== undefined && when !== null) out.when = (Array.isArray(when) ? when : [when]).map(String);
+  return out;
+}
+
+/** DIB treats an empty or false value (null, {}, [], "") as "install it at the start of install". */
+const isEmpty = (v: unknown): boolean => !v || (typeof v === 'object' && Object.keys(v).length === 0);
+
+/**
+ * DIB's package-installs.json and .yaml (both, json first, as DIB squashes them): `pkg:`,
+ * `pkg: {phase, uninstall, build-only, arch, not-arch, installtype, dib_python_version, when}`
+ * or `pkg: [spec, ...]`, each spec applying on its own.
+ */
+function readPackageInstalls(dir: string, element: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const file of ['package-installs.json', 'package-installs.yaml'].map((f) => path.join(dir, f)).filter(existsSync)) {
+    let raw: unknown;
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    } catch (cause) {
+      throw new DibError('DIB_E_MANIFEST_INVALID', `${file}: not valid YAML: ${(cause as Error).message}`, { location: { file, element }, cause });
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new DibError(
+        'DIB_E_MANIFEST_INVALID',
+        `${file}: expected a mapping of package names to their settings, found ${Array.isArray(raw) ? 'a list' : typeof raw}`,
         {
-          phase: typeof spec.phase === 'string' ? spec.phase.replace(/\.d$/, '') : undefined,
-          uninstall: spec.uninstall === undefined ? undefined : Boolean(spec.uninstall),
-          arch: toList(spec.arch),
-          notArch: toList(spec['not-arch']),
-          when,
+          location: { file, element },
+          hint: 'Write one package name per key, e.g. "curl:" or "grub2:\n  phase: pre-install.d".',
         },
-      ];
-    }),
-  );
+      );
+    }
+    for (const [pkg, value] of Object.entries(raw as Record<string, unknown>)) {
+      const entry = isEmpty(value) ? null : Array.isArray(value) ? value.map(packageSpec) : packageSpec(value);
+      // A package named in both files: both entries apply, as DIB appends them.
+      out[pkg] = pkg in out ? [out[pkg] ?? {}, entry ?? {}].flat() : entry;
+    }
+  }
+  return out;
 }
 
 export function loadElementDirectory(name: string, dir: string): LoadedElement {
@@ -85,7 +127,7 @@ export function loadElementDirectory(name: string, dir: string): LoadedElement {
       dependencies,
       provides: readList(path.join(dir, 'element-provides')),
       conflicts: readList(path.join(dir, 'element-conflicts')),
-      packages: readPackageInstalls(dir),
+      packages: readPackageInstalls(dir, name),
       pkgMap,
       ...classicDiskKeys(name, dir, dependencies),
     },
