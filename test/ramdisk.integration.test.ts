@@ -171,7 +171,9 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
       consoleFile,
     ]);
     expect(boot.exitCode, boot.stderr).toBe(0);
-    expect(readFileSync(consoleFile, 'utf8')).toContain('Command line: root=LABEL=cloudimg-rootfs ro console=ttyS0');
+    // --console saved what the boot showed: the text boot-test waited for is in it. (Not a
+    // longer line: an emulated serial port under load can drop a byte of the kernel's.)
+    expect(readFileSync(consoleFile, 'utf8')).toContain('dib-test-image-marker');
     console.log(boot.stdout.trim());
   });
 

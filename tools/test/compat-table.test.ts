@@ -123,7 +123,9 @@ describe('compat-table', () => {
     const native = readCheckedElements(CHECKED_FILE).filter((n: string) => existsSync(path.join(REPO, 'elements', n, 'package.json'))).length + 1;
     const checked = readCheckedElements(CHECKED_FILE).length + 1 - native;
     expect(r.stdout).toMatch(
-      new RegExp(`^compat-table: ${checked + native + 4} elements \\(${checked} built and checked, ${native} native \\(dib ships its own\\), 3 plans, 0 plans, fails on Debian 12, 1 refused\\) -> `),
+      new RegExp(
+        `^compat-table: ${checked + native + 4} elements \\(${checked} built and checked, ${native} native \\(dib ships its own\\), 3 plans, 0 plans, fails on Debian 12, 1 refused\\) -> `,
+      ),
     );
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('| `pkg-map` | native (dib ships its own) | @dib/element-pkg-map; the integration suite builds it |');
