@@ -142,6 +142,14 @@ describe('dib create --dry-run', () => {
     expect(plan.environment.SECRET_TOKEN).toBeUndefined();
   });
 
+  it('--install-type sets DIB_DEFAULT_INSTALLTYPE; the variable wins, as in DIB', async () => {
+    const root = fixtureProject();
+    const plan = async (env: Record<string, string> = {}) =>
+      jsonLines((await dib(root, ['create', '--dry-run', '--json', '-t', 'tar', '--install-type', 'package', '--elements-path', 'elements', 'app'], env)).stdout)[0];
+    expect((await plan()).environment.DIB_DEFAULT_INSTALLTYPE).toBe('package');
+    expect((await plan({ DIB_DEFAULT_INSTALLTYPE: 'source' })).environment.DIB_DEFAULT_INSTALLTYPE).toBe('source');
+  });
+
   it('ELEMENTS_PATH in the environment adds classic element directories', async () => {
     const root = fixtureProject();
     const r = await dib(root, ['create', '--dry-run', '-t', 'tar', 'app'], { ELEMENTS_PATH: 'elements' });

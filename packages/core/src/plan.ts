@@ -343,7 +343,8 @@ export function formatPlan(plan: BuildPlan): string {
     for (const h of plan.hooks.environment) lines.push(`    ${h.name.padEnd(36)} ${h.element}`);
   }
   lines.push('', 'Environment passed to hooks:');
-  for (const [k, v] of Object.entries(plan.environment).sort()) lines.push(`  ${k}=${v}  (${plan.environmentOrigins[k]})`);
+  // One line per variable: a multi-line value (DIB_ENV) shows its line breaks as \n.
+  for (const [k, v] of Object.entries(plan.environment).sort()) lines.push(`  ${k}=${v.replace(/\n/g, '\\n')}  (${plan.environmentOrigins[k]})`);
   lines.push(`  ${BUILD_DIRECTORY_VARIABLES.join(', ')}: paths in the build directory, made when the build starts`);
   if (plan.cacheMounts.length) {
     lines.push('', 'Cache mounts (chroot phases, not finalise):');

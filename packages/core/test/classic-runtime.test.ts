@@ -2,10 +2,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, wr
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ElementFinder, buildHookTree, resolveElements } from '@dib/core';
+import { ElementFinder, buildHookTree, parseLayout, resolveElements } from '@dib/core';
 import type { ClassicElementSpec } from '@dib/testing';
 import { writeHookTree, ENV_LOADER, RUNTIME_LIB } from '../src/executor/hook-tree-writer.js';
 import { hooksAtPhaseStart, ADDED_DURING_BUILD } from '../src/hooks/phase-start.js';
+import { classicVariables, dibEnvText } from '../src/classic/variables.js';
 import { SCRIPT, useTempDirs, writeClassicElement } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -153,4 +154,48 @@ describe('the runtime library ($_LIB) and the loader', () => {
     expect(r.stdout).toBe('arm64 0 ext4 /out/web');
     expect(readFileSync(path.join(hooksPath, RUNTIME_LIB, 'common-functions'), 'utf8')).toContain('mount_dev_pts_options()');
   });
+
+  it('mount_dev_pts_options gives the host /dev/pts options; tmpfs_check compares RAM with the asked GiB and honours DIB_NO_TMPFS', async () => {
+    const { hooksPath } = await writtenTree({ one: { files: {} } });
+    const options = await withLoader(hooksPath, 'source "$_LIB/common-functions"; mount_dev_pts_options');
+    const host = (await execa('findmnt', ['--first-only', '--noheadings', '--output', 'OPTIONS', '/dev/pts'])).stdout.trim();
+    expect(options.stdout).toBe(`-o ${host}`);
+    const check = (args: string, env: Record<string, string> = {}) =>
+      withLoader(hooksPath, `source "$_LIB/common-functions"; tmpfs_check ${args} && echo yes || echo no`, env).then((r) => r.stdout);
+    expect(await check('1')).toBe('yes');
+    expect(await check('100000')).toBe('no');
+    expect(await check('1', { DIB_NO_TMPFS: '1' })).toBe('no');
+  });
 });
+
+describe('the variables DIB scripts set', () => {
+  const base = { elements: [], elementsPath: ['/a', '/b'], checksum: false, argv: ['dib', 'create', 'x'] };
+
+  it('install type: DIB_DEFAULT_INSTALLTYPE wins over --install-type, which wins over source', () => {
+    expect(classicVariables({ ...base, given: {} }).DIB_DEFAULT_INSTALLTYPE).toBe('source');
+    expect(classicVariables({ ...base, given: {}, installType: 'package' }).DIB_DEFAULT_INSTALLTYPE).toBe('package');
+    expect(classicVariables({ ...base, given: { DIB_DEFAULT_INSTALLTYPE: 'source' }, installType: 'package' }).DIB_DEFAULT_INSTALLTYPE).toBe('source');
+  });
+
+  it('a caller value is kept for DIB_PYTHON_VERSION and DIB_LOCKFILES; defaults otherwise', () => {
+    const defaults = classicVariables({ ...base, given: {} });
+    expect(defaults).toMatchObject({ DIB_PYTHON_VERSION: '3', ELEMENTS_PATH: '/a:/b', DIB_CHECKSUM: '0', DIB_ARGS: 'dib create x', DIB_ROOT_FSTYPE: 'ext4', DIB_MOUNTPOINTS: '/' });
+    expect(defaults.DIB_LOCKFILES).toMatch(/\/\.cache\/dib\/lockfiles$/);
+    expect(classicVariables({ ...base, given: { DIB_PYTHON_VERSION: '2', DIB_LOCKFILES: '/run/locks' } })).toMatchObject({ DIB_PYTHON_VERSION: '2', DIB_LOCKFILES: '/run/locks' });
+  });
+
+  it("DIB_MOUNTPOINTS and DIB_ROOT_FSTYPE come from the layout; DIB_ENV lists DIB_* in bash's export form", () => {
+    const layout = parseLayout(
+      [
+        { local_loop: { name: 'image0' } },
+        { partitioning: { base: 'image0', label: 'gpt', partitions: [{ name: 'ESP', size: '64MiB' }, { name: 'root', size: '100%' }] } },
+        { mkfs: { name: 'fs_esp', base: 'ESP', type: 'vfat', mount: { mount_point: '/boot/efi' } } },
+        { mkfs: { name: 'fs_root', base: 'root', type: 'xfs', mount: { mount_point: '/' } } },
+      ],
+      'test',
+    );
+    expect(classicVariables({ ...base, given: {}, layout })).toMatchObject({ DIB_ROOT_FSTYPE: 'xfs', DIB_MOUNTPOINTS: '/boot/efi|/' });
+    expect(dibEnvText({ DIB_B: 'two words', DIB_A: 'say "hi"', OTHER: 'x' })).toBe('declare -x DIB_A="say \\"hi\\""\ndeclare -x DIB_B="two words"');
+  });
+});
+
