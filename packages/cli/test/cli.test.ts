@@ -145,7 +145,9 @@ describe('dib create --dry-run', () => {
   it('--install-type sets DIB_DEFAULT_INSTALLTYPE; the variable wins, as in DIB', async () => {
     const root = fixtureProject();
     const plan = async (env: Record<string, string> = {}) =>
-      jsonLines((await dib(root, ['create', '--dry-run', '--json', '-t', 'tar', '--install-type', 'package', '--elements-path', 'elements', 'app'], env)).stdout)[0];
+      jsonLines(
+        (await dib(root, ['create', '--dry-run', '--json', '-t', 'tar', '--install-type', 'package', '--elements-path', 'elements', 'app'], env)).stdout,
+      )[0];
     expect((await plan()).environment.DIB_DEFAULT_INSTALLTYPE).toBe('package');
     expect((await plan({ DIB_DEFAULT_INSTALLTYPE: 'source' })).environment.DIB_DEFAULT_INSTALLTYPE).toBe('source');
   });

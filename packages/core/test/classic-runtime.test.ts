@@ -179,16 +179,35 @@ describe('the variables DIB scripts set', () => {
 
   it('a caller value is kept for DIB_PYTHON_VERSION and DIB_LOCKFILES; defaults otherwise', () => {
     const defaults = classicVariables({ ...base, given: {} });
-    expect(defaults).toMatchObject({ DIB_PYTHON_VERSION: '3', ELEMENTS_PATH: '/a:/b', DIB_CHECKSUM: '0', DIB_ARGS: 'dib create x', DIB_ROOT_FSTYPE: 'ext4', DIB_MOUNTPOINTS: '/' });
+    expect(defaults).toMatchObject({
+      DIB_PYTHON_VERSION: '3',
+      ELEMENTS_PATH: '/a:/b',
+      DIB_CHECKSUM: '0',
+      DIB_ARGS: 'dib create x',
+      DIB_ROOT_FSTYPE: 'ext4',
+      DIB_MOUNTPOINTS: '/',
+    });
     expect(defaults.DIB_LOCKFILES).toMatch(/\/\.cache\/dib\/lockfiles$/);
-    expect(classicVariables({ ...base, given: { DIB_PYTHON_VERSION: '2', DIB_LOCKFILES: '/run/locks' } })).toMatchObject({ DIB_PYTHON_VERSION: '2', DIB_LOCKFILES: '/run/locks' });
+    expect(classicVariables({ ...base, given: { DIB_PYTHON_VERSION: '2', DIB_LOCKFILES: '/run/locks' } })).toMatchObject({
+      DIB_PYTHON_VERSION: '2',
+      DIB_LOCKFILES: '/run/locks',
+    });
   });
 
   it("DIB_MOUNTPOINTS and DIB_ROOT_FSTYPE come from the layout; DIB_ENV lists DIB_* in bash's export form", () => {
     const layout = parseLayout(
       [
         { local_loop: { name: 'image0' } },
-        { partitioning: { base: 'image0', label: 'gpt', partitions: [{ name: 'ESP', size: '64MiB' }, { name: 'root', size: '100%' }] } },
+        {
+          partitioning: {
+            base: 'image0',
+            label: 'gpt',
+            partitions: [
+              { name: 'ESP', size: '64MiB' },
+              { name: 'root', size: '100%' },
+            ],
+          },
+        },
         { mkfs: { name: 'fs_esp', base: 'ESP', type: 'vfat', mount: { mount_point: '/boot/efi' } } },
         { mkfs: { name: 'fs_root', base: 'root', type: 'xfs', mount: { mount_point: '/' } } },
       ],
@@ -198,4 +217,3 @@ describe('the variables DIB scripts set', () => {
     expect(dibEnvText({ DIB_B: 'two words', DIB_A: 'say "hi"', OTHER: 'x' })).toBe('declare -x DIB_A="say \\"hi\\""\ndeclare -x DIB_B="two words"');
   });
 });
-
