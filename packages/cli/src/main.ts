@@ -5,6 +5,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { getKernelCommand } from './commands/get-kernel.js';
 import { initCommand } from './commands/init.js';
 import { newElementCommand } from './commands/new-element.js';
+import { importElementCommand } from './commands/import-element.js';
 import { createCommand, ramdiskCommand } from './commands/create.js';
 import { doctorCommand } from './commands/doctor.js';
 import { elementInfoCommand } from './commands/element-info.js';
@@ -16,15 +17,16 @@ export const USAGE = `dib: build disk images, filesystem images and ramdisks fro
 Usage: dib <command> [options]
 
 Commands:
-  create        build images (DIB's disk-image-create); --dry-run prints the plan
-  ramdisk       build a kernel + ramdisk pair (DIB's ramdisk-image-create)
-  init          write a starter dib.config.ts and add the element packages to package.json
-  new-element   scaffold a third-party element package with a passing test
-  element-info  list elements, their dependencies and variables
-  doctor        check (and with --fix install) the host tools a build needs
-  cleanup       release mounts and directories left by a killed build
-  boot-test     boot an image in QEMU and wait for a login prompt or a marker
-  get-kernel    extract the kernel and initramfs from an image (disk-image-get-kernel)
+  create          build images (DIB's disk-image-create); --dry-run prints the plan
+  ramdisk         build a kernel + ramdisk pair (DIB's ramdisk-image-create)
+  init            write a starter dib.config.ts and add the element packages to package.json
+  new-element     scaffold a third-party element package with a passing test
+  import-element  turn a classic DIB element directory into an element package
+  element-info    list elements, their dependencies and variables
+  doctor          check (and with --fix install) the host tools a build needs
+  cleanup         release mounts and directories left by a killed build
+  boot-test       boot an image in QEMU and wait for a login prompt or a marker
+  get-kernel      extract the kernel and initramfs from an image (disk-image-get-kernel)
 
 Run \`dib <command> --help\` for a command's options.
 Compatible bins: disk-image-create, ramdisk-image-create, element-info, disk-image-get-kernel.`;
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   'get-kernel': getKernelCommand,
   init: initCommand,
   'new-element': newElementCommand,
+  'import-element': importElementCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,53 @@
+/**
+ * Copies a classic element's files into its new package: everything but the files the
+ * manifest now holds, with modes and symlinks as they are.
+ */
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DibError, HOOK_DIRS } from '@dib/core';
+
+/** Classic files whose content is in the generated manifest (dib reads them from the manifest for a package). */
+const IN_MANIFEST = /^(element-deps|element-provides|element-conflicts|package-installs\.(yaml|json)|pkg-map|block-device-[^/]+\.yaml)$/;
+/** What DIB itself leaves out of an element's hook tree. */
+const NEVER = /^(__pycache__|.*\.pyc|README\.md)$/;
+
+/** A directory is an element when it has a hook directory or one of the classic element files. */
+export function checkElementDirectory(dir: string): void {
+  if (!existsSync(dir))
+    throw new DibError('DIB_E_ARGUMENT', `${dir} does not exist`, { hint: 'Name the classic element directory, e.g. dib import-element elements/my-element.' });
+  if (!statSync(dir).isDirectory())
+    throw new DibError('DIB_E_ARGUMENT', `${dir} is not a directory`, { hint: 'Name the classic element directory, not a file in it.' });
+  const entries = readdirSync(dir);
+  if (!entries.some((e) => HOOK_DIRS.includes(e) || IN_MANIFEST.test(e))) {
+    throw new DibError(
+      'DIB_E_NOT_AN_ELEMENT',
+      `${dir} is not a classic element directory: it has no hook directory (install.d, root.d, bin, static, ...) and no element-deps, package-installs.yaml or pkg-map`,
+      {
+        location: { file: dir },
+        hint: 'Name one element directory (a directory of ELEMENTS_PATH), not the elements directory holding several.',
+      },
+    );
+  }
+}
+
+export interface CopiedElement {
+  /** Top-level entries copied, for package.json "files". */
+  entries: string[];
+  /**
+   * Copied entries dib does not put into the hook tree of a package element (it does for
+   * a classic directory): directories other than hook and *.d data directories, and top-level files.
+   */
+  notInHookTree: string[];
+}
+
+export function copyElement(from: string, to: string): CopiedElement {
+  const entries = readdirSync(from)
+    .filter((e) => !IN_MANIFEST.test(e) && !NEVER.test(e))
+    .sort();
+  for (const e of entries) cpSync(path.join(from, e), path.join(to, e), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const notInHookTree = entries.filter((e) => {
+    if (/^README(\.rst)?$/.test(e)) return false;
+    return statSync(path.join(from, e)).isDirectory() ? !HOOK_DIRS.includes(e) && !e.endsWith('.d') : true;
+  });
+  return { entries, notInHookTree };
+}
