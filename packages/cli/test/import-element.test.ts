@@ -106,17 +106,19 @@ describe('a synthetic classic element', () => {
     expect(r.stdout).toContain('dib-element-acme-tool: 2 variable(s) from the README');
     const out = path.join(work, 'pkgs/acme-tool');
 
-    expect(mode(path.join(out, 'install.d/50-acme-tool'))).toBe(0o755);
-    expect(mode(path.join(out, 'bin/acme-helper'))).toBe(0o755);
-    expect(mode(path.join(out, 'static/etc/acme/acme.conf'))).toBe(0o644);
-    expect(read(path.join(out, 'environment.d/10-acme'))).toBe('export ACME_HOME=/opt/acme\n');
+    // The classic files go to element/, the package's hooksDir, taken whole (classicTree).
+    const el = path.join(out, 'element');
+    expect(mode(path.join(el, 'install.d/50-acme-tool'))).toBe(0o755);
+    expect(mode(path.join(el, 'bin/acme-helper'))).toBe(0o755);
+    expect(mode(path.join(el, 'static/etc/acme/acme.conf'))).toBe(0o644);
+    expect(read(path.join(el, 'environment.d/10-acme'))).toBe('export ACME_HOME=/opt/acme\n');
     for (const gone of ['element-deps', 'element-provides', 'package-installs.yaml', 'pkg-map', 'block-device-default.yaml'])
-      expect(existsSync(path.join(out, gone)), gone).toBe(false);
+      expect(existsSync(path.join(el, gone)), gone).toBe(false);
 
     const pkg = JSON.parse(read(path.join(out, 'package.json')));
     expect(pkg).toMatchObject({ name: 'dib-element-acme-tool', version: '0.1.0', type: 'module', keywords: ['dib-element'], exports: { '.': './index.js' } });
     expect(pkg.peerDependencies['@dib/core']).toMatch(/^\^/);
-    expect(pkg.files).toEqual(['index.js', 'README.md', 'bin', 'environment.d', 'install.d', 'static']);
+    expect(pkg.files).toEqual(['index.js', 'README.md', 'element']);
 
     const readme = read(path.join(out, 'README.md'));
     expect(readme).toContain('npx @dib/cli create');
@@ -128,7 +130,8 @@ describe('a synthetic classic element', () => {
     const project = installed(out, 'dib-element-acme-tool');
     const loaded = await loadElement('acme-tool', { searchRoots: [project] });
     expect(loaded.source.kind).toBe('package');
-    expect({ ...loaded.manifest, env: {} }).toEqual(loadElementDirectory('acme-tool', source).manifest);
+    expect({ ...loaded.manifest, env: {}, hooksDir: '.', classicTree: false }).toEqual(loadElementDirectory('acme-tool', source).manifest);
+    expect(loaded.manifest).toMatchObject({ hooksDir: 'element', classicTree: true });
     expect(loaded.manifest.blockDevice).toHaveLength(2);
     expect(loaded.manifest.packages['acme-agent']).toEqual({ phase: 'post-install', uninstall: false, buildOnly: false, when: ['DIB_ACME_AGENT = 1'] });
     expect(loaded.manifest.env).toEqual({
@@ -148,7 +151,7 @@ describe('a synthetic classic element', () => {
     const r = await dib(work, ['tiny', '-o', 'out', '--name', '@acme/dib-element-tiny']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('dib looks for @dib/element-tiny or dib-element-tiny');
-    expect(read(path.join(work, 'out/README.rst'))).toContain('Does little.');
+    expect(read(path.join(work, 'out/element/README.rst'))).toContain('Does little.');
     expect(read(path.join(work, 'out/README.md'))).toContain('npx @dib/cli create -t qcow2 -o image debian vm @acme/tiny');
     expect(JSON.parse(read(path.join(work, 'out/package.json'))).name).toBe('@acme/dib-element-tiny');
   });
@@ -194,11 +197,9 @@ describe.skipIf(!existsSync(path.join(UPSTREAM, 'growroot')))('upstream growroot
     cpSync(path.join(UPSTREAM, 'growroot'), path.join(work, 'classic/growroot'), { recursive: true });
     const r = await dib(work, ['classic/growroot', '-o', 'growroot-pkg']);
     expect(r.exitCode, r.stderr).toBe(0);
-    // dib-init-system reads init-scripts/ from the hook tree, where a package's does not go.
-    expect(r.stdout).toContain('note: init-scripts: copied');
     const out = path.join(work, 'growroot-pkg');
-    expect(mode(path.join(out, 'post-install.d/80-growroot'))).toBe(0o755);
-    expect(existsSync(path.join(out, 'init-scripts/systemd/growroot.service'))).toBe(true);
+    expect(mode(path.join(out, 'element/post-install.d/80-growroot'))).toBe(0o755);
+    expect(existsSync(path.join(out, 'element/init-scripts/systemd/growroot.service'))).toBe(true);
 
     const project = installed(out, 'dib-element-growroot');
     const plan = await planBuild(['debian-minimal', 'growroot'], {
@@ -211,6 +212,9 @@ describe.skipIf(!existsSync(path.join(UPSTREAM, 'growroot')))('upstream growroot
     expect(growroot?.manifest.packages).toEqual({ growpart: null, e2fsprogs: null });
     expect(growroot?.manifest.pkgMap?.family?.debian).toEqual({ growpart: 'cloud-utils', e2fsprogs: 'e2fsprogs' });
     expect(plan.hooks.phases['post-install'].map((h) => `${h.element}/${h.name}`)).toContain('growroot/80-growroot');
+    // dib-init-system finds growroot's unit in the hook tree, and install-static its static/ files, as with the classic directory.
+    const tree = plan.hooks.files.filter((f) => f.entry.element === 'growroot').map((f) => `${f.dir}/${f.entry.name}`);
+    expect(tree).toEqual(expect.arrayContaining(['init-scripts/systemd', 'static/usr']));
   });
 });
 
@@ -255,7 +259,7 @@ describe('errors', () => {
     const forced = await dib(work, ['tiny', '-o', 'out', '--force']);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(existsSync(path.join(work, 'out/stale.txt'))).toBe(false);
-    expect(existsSync(path.join(work, 'out/install.d/10-tiny'))).toBe(true);
+    expect(existsSync(path.join(work, 'out/element/install.d/10-tiny'))).toBe(true);
   });
 
   it('never writes into the element directory, even with --force', async () => {

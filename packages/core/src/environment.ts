@@ -7,6 +7,7 @@
 import { DibError } from './errors.js';
 import type { ResolvedElement } from './elements/resolve.js';
 import { isRead, variableReads } from './classic/reads.js';
+import { isClassicTree } from './elements/types.js';
 
 /** Variables the core sets for every hook; documented here so element authors can rely on them. */
 export const CORE_VARIABLES: Record<string, string> = {
@@ -72,7 +73,7 @@ const NEVER_FROM_CALLER = new Set([
 
 export function resolveEnvironment(elements: readonly ResolvedElement[], configEnv: Record<string, string>, callerEnv: NodeJS.ProcessEnv): ResolvedEnvironment {
   const documented = new Set(elements.flatMap((el) => Object.keys(el.manifest.env)));
-  const reads = variableReads(elements.filter((el) => el.source.kind === 'directory').map((el) => el.directory));
+  const reads = variableReads(elements.filter(isClassicTree).map((el) => el.directory));
   const isPassed = (name: string) =>
     name.startsWith('DIB_') || documented.has(name) || PASS_THROUGH.includes(name) || (!NEVER_FROM_CALLER.has(name) && isRead(reads, name));
   const values: Record<string, string> = {};

@@ -5,7 +5,7 @@ import { DibError, elementNameOf, loadElementDirectory, packageNamesFor } from '
 import { command } from '../command.js';
 import { checkPackageName, elementPackageJson, writeFiles } from '../element-package.js';
 import { EXIT } from '../exit.js';
-import { checkElementDirectory, copyElement } from '../import/copy-element.js';
+import { ELEMENT_DIR, checkElementDirectory, copyElement } from '../import/copy-element.js';
 import { elementTest, readme, runnableHooks, type ImportedPackage } from '../import/generated-files.js';
 import { manifestInput, manifestSource } from '../import/manifest-source.js';
 import { readmeVariables } from '../import/readme-env.js';
@@ -77,21 +77,17 @@ export const importElementCommand = command(IMPORT_ELEMENT_USAGE, OPTIONS, async
     request: elementNameOf(packageName),
     description: loaded.manifest.description,
     env,
-    notInHookTree: copied.notInHookTree,
     classicReadme: existsSync(readmeMd) ? readFileSync(readmeMd, 'utf8') : undefined,
-    keptRst: copied.entries.includes('README.rst'),
+    keptRst: copied.includes('README.rst'),
   };
   writeFiles(out, {
-    'package.json': elementPackageJson({ packageName, description: loaded.manifest.description, files: ['index.js', 'README.md', ...copied.entries] }),
-    'index.js': manifestSource(manifestInput(loaded.manifest, env), name),
+    'package.json': elementPackageJson({ packageName, description: loaded.manifest.description, files: ['index.js', 'README.md', ELEMENT_DIR] }),
+    'index.js': manifestSource({ ...manifestInput(loaded.manifest, env), hooksDir: ELEMENT_DIR, classicTree: true }, name),
     'README.md': readme(pkg),
-    'test/element.test.js': elementTest(pkg, runnableHooks(out)),
+    'test/element.test.js': elementTest(pkg, runnableHooks(path.join(out, ELEMENT_DIR))),
   });
 
   const notes = [
-    ...(copied.notInHookTree.length
-      ? [`${copied.notInHookTree.join(', ')}: copied, but dib puts only hook directories of a package into the hook tree (see README.md)`]
-      : []),
     ...(packageNamesFor(name).includes(packageName)
       ? []
       : [`elements that name "${name}" in element-deps will not find ${packageName}; dib looks for ${packageNamesFor(name).join(' or ')}`]),

@@ -1,5 +1,6 @@
 /**
- * Copies a classic element's files into its new package: everything but the files the
+ * Copies a classic element's files into its new package's element/ directory (the
+ * manifest's hooksDir, taken whole as classicTree): everything but the files the
  * manifest now holds, with modes and symlinks as they are.
  */
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
@@ -30,24 +31,14 @@ export function checkElementDirectory(dir: string): void {
   }
 }
 
-export interface CopiedElement {
-  /** Top-level entries copied, for package.json "files". */
-  entries: string[];
-  /**
-   * Copied entries dib does not put into the hook tree of a package element (it does for
-   * a classic directory): directories other than hook and *.d data directories, and top-level files.
-   */
-  notInHookTree: string[];
-}
+/** The package directory the classic element's files go to (the manifest's hooksDir). */
+export const ELEMENT_DIR = 'element';
 
-export function copyElement(from: string, to: string): CopiedElement {
+/** Copies the element's files into to/element; returns the top-level entries copied. */
+export function copyElement(from: string, to: string): string[] {
   const entries = readdirSync(from)
     .filter((e) => !IN_MANIFEST.test(e) && !NEVER.test(e))
     .sort();
-  for (const e of entries) cpSync(path.join(from, e), path.join(to, e), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-  const notInHookTree = entries.filter((e) => {
-    if (/^README(\.rst)?$/.test(e)) return false;
-    return statSync(path.join(from, e)).isDirectory() ? !HOOK_DIRS.includes(e) && !e.endsWith('.d') : true;
-  });
-  return { entries, notInHookTree };
+  for (const e of entries) cpSync(path.join(from, e), path.join(to, ELEMENT_DIR, e), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  return entries;
 }

@@ -12,7 +12,6 @@ export interface ImportedPackage {
   description: string;
   env: Record<string, { description: string }>;
   /** Copied entries dib leaves out of a package element's hook tree. */
-  notInHookTree: string[];
   /** The classic README when it was Markdown, kept under its own heading. */
   classicReadme?: string;
   keptRst: boolean;
@@ -55,16 +54,19 @@ ${
   vars.length
     ? `Read from the build's environment (no defaults):\n\n| variable | description |\n|---|---|\n${vars.map(([n, v]) => `| \`${n}\` | ${cell(v.description)} |`).join('\n')}\n`
     : 'The classic README documents none.\n'
-}${
-    p.notInHookTree.length
-      ? `\n## Not in the hook tree\n\ndib puts only hook directories (\`*.d\`, \`bin\`, \`static\`) of an element package into the\nhook tree, so these files are published but hooks cannot reach them through\n\`TMP_HOOKS_PATH\`: ${p.notInHookTree.map((e) => `\`${e}\``).join(', ')}.\n`
-      : ''
-  }
+}
+## Layout
+
+The classic element's files are in \`element/\`, taken whole into the hook tree as DIB does
+(\`classicTree\` in \`index.js\`): hook directories, \`init-scripts/\`, \`source-repository-*\`
+and the like reach hooks through \`TMP_HOOKS_PATH\` as before, and the caller variables
+its scripts read reach them too.
+
 ## Testing
 
 \`npm install && npm test\` plans a build with the element (\`test/element.test.js\`), which
 proves the package loads and its hooks are in the plan.
-${p.keptRst ? '\nThe classic README is kept as `README.rst`.\n' : ''}${p.classicReadme ? `\n## Classic README\n\n${p.classicReadme.trim()}\n` : ''}`;
+${p.keptRst ? '\nThe classic README is kept as `element/README.rst`.\n' : ''}${p.classicReadme ? `\n## Classic README\n\n${p.classicReadme.trim()}\n` : ''}`;
 }
 
 export function elementTest(p: ImportedPackage, hooks: string[]): string {

@@ -171,6 +171,12 @@ export const ManifestSchema = z
     cacheMounts: z.array(CacheMountSchema).default([]),
     /** Directory holding the hook directories, relative to the package root. */
     hooksDir: z.string().default('.'),
+    /**
+     * hooksDir is a classic DIB element: copied whole into the hook tree (every directory
+     * and top-level file, as for an element directory on ELEMENTS_PATH), and its files are
+     * scanned for the caller variables they read. dib import-element sets it.
+     */
+    classicTree: z.boolean().default(false),
     /** Default block-device layout (DIB's block-device-default.yaml), used when this element provides block-device (or no provider has one). */
     blockDevice: z.array(NodeSchema).min(1).optional(),
     /**

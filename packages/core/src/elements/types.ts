@@ -13,3 +13,6 @@ export interface LoadedElement {
 }
 
 export const describeSource = (s: ElementSource): string => (s.kind === 'package' ? `${s.packageName}@${s.version}` : s.path);
+
+/** A classic element's directory is taken whole, as DIB does: an ELEMENTS_PATH directory, or a package whose manifest says classicTree. */
+export const isClassicTree = (el: Pick<LoadedElement, 'source' | 'manifest'>): boolean => el.source.kind === 'directory' || el.manifest.classicTree;

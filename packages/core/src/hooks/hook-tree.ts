@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DibError } from '../errors.js';
 import type { ResolvedElement } from '../elements/resolve.js';
+import { isClassicTree } from '../elements/types.js';
 import { PHASES, PHASE_NAMES, HOOK_DIRS, type PhaseName } from '../contract/phases.js';
 import type { DiskHook, HostHook } from '../contract/manifest.js';
 import { RUNNABLE_NAME, isExecutable, sortRunParts } from './run-parts.js';
@@ -56,7 +57,7 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   // Beside the core's directories, the data directories that elements in the build consume.
   const dirs = [...new Set([...HOOK_DIRS, ...elements.flatMap((el) => el.manifest.dataDirs)])];
   for (const el of elements) {
-    const classic = el.source.kind === 'directory';
+    const classic = isClassicTree(el);
     if (classic)
       for (const name of classicTopLevelFiles(el.directory)) files.push({ dir: '', entry: { name, element: el.name, source: path.join(el.directory, name) } });
     for (const dir of classic ? classicDirectories(el.directory) : dirs) {
