@@ -14,7 +14,7 @@ import { buildHookTree, type HookTree } from './hooks/hook-tree.js';
 import { collectHostTools, type NeededTool } from './host/tools.js';
 import { OUTPUT_FORMATS } from './outputs/formats.js';
 import { chooseLayout } from './block-device/choose-layout.js';
-import type { Layout } from './block-device/layout.js';
+import { mountPointsOf, type Layout } from './block-device/layout.js';
 import type { DiskHook } from './contract/manifest.js';
 import { sortRunParts } from './hooks/run-parts.js';
 import { PHASES, PHASE_NAMES } from './contract/phases.js';
@@ -240,10 +240,7 @@ function coreVariables(
     const rootFs = layout.filesystems.find((f) => f.mountPoint === '/');
     if (rootFs?.label) vars.DIB_ROOT_LABEL = rootFs.label;
     vars.DIB_BLOCK_DEVICE_LABEL = layout.table?.label ?? 'none';
-    vars.DIB_BLOCK_DEVICE_MOUNTS = layout.filesystems
-      .filter((f) => f.mountPoint)
-      .map((f) => f.mountPoint)
-      .join(' ');
+    vars.DIB_BLOCK_DEVICE_MOUNTS = mountPointsOf(layout).join(' ');
   }
   return vars;
 }

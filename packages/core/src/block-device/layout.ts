@@ -182,7 +182,7 @@ export function parseLayout(nodes: unknown, source: string): Layout {
     fs.fstab = { options: node.options, dump: node['dump-freq'], pass: node['fsck-passno'] };
   }
 
-  const points = filesystems.filter((f) => f.mountPoint).map((f) => f.mountPoint!);
+  const points = mountPointsOf({ filesystems });
   const dupPoint = points.find((p, i) => points.indexOf(p) !== i);
   if (dupPoint) throw fail(source, '(mounts)', `mount point ${dupPoint} is used twice`);
   if (!points.includes('/')) throw fail(source, '(mounts)', 'no filesystem is mounted at /');
@@ -205,3 +205,6 @@ export function parseLayout(nodes: unknown, source: string): Layout {
   }
   return { image, table, filesystems };
 }
+
+/** The mount points of a layout's filesystems, in layout order (DIB_BLOCK_DEVICE_MOUNTS, DIB_MOUNTPOINTS). */
+export const mountPointsOf = (layout: Pick<Layout, 'filesystems'>): string[] => layout.filesystems.flatMap((f) => (f.mountPoint ? [f.mountPoint] : []));

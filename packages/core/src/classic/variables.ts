@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedElement } from '../elements/resolve.js';
-import type { Layout } from '../block-device/layout.js';
+import { mountPointsOf, type Layout } from '../block-device/layout.js';
 import { shellQuote } from '../shell-quote.js';
 
 export interface ClassicInputs {
@@ -38,12 +38,7 @@ export function classicVariables(inputs: ClassicInputs): Record<string, string> 
     DIB_ARGS: inputs.argv.join(' '),
     // Without a disk format the tree is still an ext4 root's, as DIB's default layout says.
     DIB_ROOT_FSTYPE: root?.type ?? 'ext4',
-    DIB_MOUNTPOINTS: layout
-      ? layout.filesystems
-          .filter((f) => f.mountPoint)
-          .map((f) => f.mountPoint)
-          .join('|')
-      : '/',
+    DIB_MOUNTPOINTS: layout ? mountPointsOf(layout).join('|') : '/',
   };
 }
 

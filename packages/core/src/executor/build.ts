@@ -18,6 +18,7 @@ import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
 import { RUNTIME_LIB, writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
 import { hooksAtPhaseStart } from '../hooks/phase-start.js';
+import type { HookEntry } from '../hooks/hook-tree.js';
 import { writeImageMetadata } from './image-metadata.js';
 import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
@@ -156,22 +157,28 @@ async function prepare(
 
 function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
   const breaks = parseBreakpoints();
+  // The phase directory is read once, when the phase is about to start (skip runs then);
+  // again only after a break shell, in which the user may have changed it.
+  const found = new Map<PhaseName, HookEntry[]>();
   const phaseTasks: ListrTask[] = PHASE_NAMES.map((phase) => ({
     title: `${phase} (${PHASES[phase].where})`,
-    skip: () =>
-      hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase).length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`)
-        ? 'nothing to run'
-        : false,
+    skip: () => {
+      found.set(phase, hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase));
+      return found.get(phase)!.length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`) ? 'nothing to run' : false;
+    },
     task: async (_, task) => {
       const startedPhase = Date.now();
       ctx.emit({ event: 'phase-start', phase, where: PHASES[phase].where });
       ctx.log.line(`== phase ${phase} (${PHASES[phase].where})`);
       // finalise runs without the shared caches, so its cleanups cannot empty them.
       if (PHASES[phase].where === 'chroot') await ctx.chroot.enter(phase !== 'finalise');
-      if (breaks.has(`before-${phase}`)) await openBreakShell(ctx, `before-${phase}`, PHASES[phase].where);
+      if (breaks.has(`before-${phase}`)) {
+        await openBreakShell(ctx, `before-${phase}`, PHASES[phase].where);
+        found.set(phase, hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase));
+      }
       return task.newListr(
         [
-          ...hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase).map((hook) => ({
+          ...(found.get(phase) ?? []).map((hook) => ({
             title: `${hook.name} (${hook.element})`,
             task: () => runHook(ctx, phase, hook),
           })),
