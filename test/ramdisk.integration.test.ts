@@ -9,9 +9,8 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootImage, hostState, leakedSince, runDib, type BootDisk, type DibRun, type HostState } from '@dib/testing';
+import { bootImage, hostState, leakedSince, runDib, type BootDisk, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
 import { buildEnv, isRoot, OUT } from './helpers.js';
-import { serveDirectory, type FileServer } from './http-server.js';
 
 const RAMDISK = path.join(OUT, 'deploy-ramdisk');
 const IMAGE = path.join(OUT, 'baremetal');
@@ -50,7 +49,8 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
     ramdisk = await runDib(['ramdisk', '-o', RAMDISK, 'debian-minimal', 'deploy', 'ramdisk-marker'], { env: buildEnv() });
     image = await runDib(['create', '-o', IMAGE, '-t', 'qcow2', '--checksum', 'debian-minimal', 'vm', 'baremetal', 'issue-marker'], { env: buildEnv() });
     server = await serveDirectory(OUT);
-    deployAppend = (checksum) => `console=ttyS0 dib.deploy.url=${server.guestUrl(`${IMAGE}.qcow2`)} dib.deploy.checksum=${checksum} dib.deploy.after=poweroff`;
+    deployAppend = (checksum) =>
+      `console=ttyS0 dib.deploy.url=${server.guestUrl(`${path.basename(IMAGE)}.qcow2`)} dib.deploy.checksum=${checksum} dib.deploy.after=poweroff`;
   });
   afterAll(async () => server?.close());
 

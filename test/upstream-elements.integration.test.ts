@@ -10,9 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootImage, hostState, leakedSince, runDib, type DibRun, type HostState } from '@dib/testing';
+import { bootImage, hostState, leakedSince, runDib, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
 import { buildEnv, isRoot, OUT, REPO } from './helpers.js';
-import { serveDirectory, type FileServer } from './http-server.js';
 import { CHECKED_UPSTREAM_ELEMENTS } from './upstream/checked-elements.js';
 
 const UPSTREAM = process.env.DIB_UPSTREAM_ELEMENTS ?? '/usr/lib/python3/dist-packages/diskimage_builder/elements';

@@ -106,6 +106,26 @@ export const CacheMountSchema = z
   })
   .strict();
 
+/**
+ * A source an element wants fetched into the image (DIB's source-repository-NAME line),
+ * fetched by the source-repositories element at extra-data. `$VAR` and `${VAR}` in the
+ * strings are replaced from the hooks' environment, as the classic file's lines are.
+ */
+export const SourceRepositorySchema = z
+  .object({
+    /** Names the overrides DIB_REPOTYPE_/DIB_REPOLOCATION_/DIB_REPOREF_<name> and the install type DIB_INSTALLTYPE_<name>. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, 'letters, digits, ".", "_", "+" or "-"'),
+    type: z.enum(['git', 'tar', 'file', 'package']),
+    /** Absolute path in the image; required except for the package type. */
+    destination: z.string().startsWith('/').optional(),
+    /** URL or path to fetch from; required except for the package type. */
+    location: z.string().min(1).optional(),
+    /** git: a branch, tag, sha or "*"; tar: ".", "*" or a directory of the archive. */
+    ref: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => s.type === 'package' || (s.destination && s.location), { message: 'git, tar and file sources need a destination and a location' });
+
 const hookName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"');
 
 export const HostHookSchema = z
@@ -213,6 +233,8 @@ export const ManifestSchema = z
      * element outputs and the manifests are still written.
      */
     noFinalImage: z.boolean().default(false),
+    /** Sources to fetch into the image (DIB's source-repository-* files), for the source-repositories element. */
+    sourceRepositories: z.array(SourceRepositorySchema).default([]),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z.partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema)).default({}),
   })
@@ -230,3 +252,4 @@ export type HostHook = z.output<typeof HostHookSchema>;
 export type EnvVar = z.output<typeof EnvVarSchema>;
 export type DiskHook = z.output<typeof DiskHookSchema>;
 export type ElementOutput = z.output<typeof ElementOutputSchema>;
+export type SourceRepository = z.output<typeof SourceRepositorySchema>;
