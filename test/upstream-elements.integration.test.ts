@@ -17,8 +17,13 @@ import { CHECKED_UPSTREAM_ELEMENTS } from './upstream/checked-elements.js';
 const UPSTREAM = process.env.DIB_UPSTREAM_ELEMENTS ?? '/usr/lib/python3/dist-packages/diskimage_builder/elements';
 const output = path.join(OUT, 'upstream');
 const BOOT_TIMEOUT = 600_000;
-/** dib ships its own element of these names; the build uses dib's, as a user's would. */
-const native = (name: string) => existsSync(path.join(REPO, 'elements', name, 'package.json'));
+/**
+ * Upstream's versions of these need its python tooling (package-installs-v2, pkg-map,
+ * svc-map's PyYAML, dib-python's links), so dib's packages stand in for them, as in a
+ * user's build. Every other element is upstream's copy: on ELEMENTS_PATH it wins over
+ * dib's package of the same name (test/everyday-elements covers those packages).
+ */
+const REPLACED_BY_DIB = new Set(['package-installs', 'pkg-map', 'svc-map', 'dib-python']);
 
 describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () => {
   let run: DibRun;
@@ -36,7 +41,7 @@ describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () 
     before = await hostState();
     work = mkdtempSync(path.join(os.tmpdir(), 'dib-upstream-'));
     const elementsDir = path.join(work, 'elements');
-    for (const name of CHECKED_UPSTREAM_ELEMENTS.filter((n) => !native(n)))
+    for (const name of CHECKED_UPSTREAM_ELEMENTS.filter((n) => !REPLACED_BY_DIB.has(n)))
       cpSync(path.join(UPSTREAM, name), path.join(elementsDir, name), { recursive: true });
 
     // A local git repository for source-repositories, a file on loopback for cache-url.

@@ -5,11 +5,10 @@
  * so it can also be copied to DIB_IMAGE_CACHE/pypi/mirror for a real build.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { serveDirectory } from '@dib/testing';
 
 export interface WheelSpec {
   /** Distribution name as users type it (`dib-probe`). */
@@ -79,37 +78,22 @@ export function buildIndex(dir: string, specs: WheelSpec[]): BuiltIndex {
 }
 
 export interface ServedIndex {
-  /** The index URL, with a trailing slash: `http://127.0.0.1:PORT/simple/`. */
+  /** The index URL, with a trailing slash: `http://127.0.0.1:PORT/simple/` for a directory named simple. */
   url: string;
   /** Paths requested so far, in order (`/simple/dib-probe/`). */
   requests: string[];
   close(): Promise<void>;
 }
 
-/** Serves an index directory read-only at http://127.0.0.1:RANDOM/simple/ (a directory answers with its index.html). */
+/** Serves an index directory read-only at http://127.0.0.1:RANDOM/<its name>/ (a directory answers with its index.html). */
 export async function serveIndex(dir: string): Promise<ServedIndex> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    requests.push(urlPath);
-    const rel = path.posix.normalize(urlPath).replace(/^\/simple\/?/, '');
-    let file = path.join(dir, rel);
-    if (!urlPath.startsWith('/simple/') || rel.startsWith('..') || !file.startsWith(dir)) return void res.writeHead(404).end();
-    try {
-      if (statSync(file).isDirectory()) file = path.join(file, 'index.html');
-      const size = statSync(file).size;
-      res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'application/octet-stream', 'content-length': size });
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await serveDirectory(path.dirname(dir));
   return {
-    url: `http://127.0.0.1:${port}/simple/`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: server.hostUrl(`${path.basename(dir)}/`),
+    get requests() {
+      return server.requests.map((r) => `/${r}`);
+    },
+    close: () => server.close(),
   };
 }
 
