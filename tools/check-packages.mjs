@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const NOT_SCRIPTS = ['environment.d', 'binary-deps.d', 'init.d', 'udev.d'];
+const NOT_SCRIPTS = ['environment.d', 'binary-deps.d', 'init.d', 'udev.d', 'modprobe.d', 'dracut.conf.d'];
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspaces = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).workspaces;
 const dirs = workspaces.flatMap((pattern) => {
@@ -44,7 +44,7 @@ for (const dir of dirs) {
     const executable = existsSync(source) && (statSync(source).mode & 0o111) !== 0;
     if (executable && (files.get(f).mode & 0o111) === 0) fail(`${f} lost its executable bit in the tarball`);
     // Phase directories hold scripts run-parts runs; environment.d is sourced and the
-    // ramdisk directories (binary-deps.d, init.d, udev.d) are data.
+    // data directories (binary-deps.d, init.d, udev.d, modprobe.d, dracut.conf.d) are data.
     if (/^[^/]+\.d\/[^/]+$/.test(f) && !NOT_SCRIPTS.some((d) => f.startsWith(`${d}/`)) && !executable) fail(`${f} is a hook script but not executable`);
     if (!f.endsWith('.js') && !f.endsWith('.d.ts')) continue;
     const code = readFileSync(source, 'utf8');
