@@ -4,6 +4,8 @@
  * shell answers, which refuses an image with a wrong checksum, and which writes a real
  * image from a loopback HTTP server to the disk its rule picks; that disk then boots on
  * its own. The image is a baremetal build, whose vmlinuz and initrd also boot its root.
+ * The deploy ramdisk carries mellanox too, with one of its modules left out of the
+ * ramdisk: /init logs that module and goes on.
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,14 @@ const BOOT_TIMEOUT = 8 * 60_000;
 const MEMORY_MIB = 2048;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** A module mellanox loads, kept out of the ramdisk beside ramdisk-base's default exclusions. */
+const ABSENT_MODULE = 'ib_umad';
+const ramdiskEnv = async () => {
+  const base = (await import('@dib/element-ramdisk-base')).default.env?.DIB_RAMDISK_MODULES_EXCLUDE?.default;
+  if (base === undefined) throw new Error('ramdisk-base no longer has a default DIB_RAMDISK_MODULES_EXCLUDE');
+  return buildEnv({ DIB_RAMDISK_MODULES_EXCLUDE: `${base} kernel/drivers/infiniband/core/${ABSENT_MODULE}.ko*` });
+};
 
 async function blankDisk(name: string, size: string): Promise<BootDisk> {
   const file = path.join(OUT, `${name}.qcow2`);
@@ -46,7 +56,7 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
 
   beforeAll(async () => {
     before = await hostState();
-    ramdisk = await runDib(['ramdisk', '-o', RAMDISK, 'debian-minimal', 'deploy', 'ramdisk-marker'], { env: buildEnv() });
+    ramdisk = await runDib(['ramdisk', '-o', RAMDISK, 'debian-minimal', 'deploy', 'ramdisk-marker', 'mellanox'], { env: await ramdiskEnv() });
     image = await runDib(['create', '-o', IMAGE, '-t', 'qcow2', '--checksum', 'debian-minimal', 'vm', 'baremetal', 'issue-marker'], { env: buildEnv() });
     server = await serveDirectory(OUT);
     deployAppend = (checksum) =>
@@ -112,12 +122,16 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
       steps: [
         { expect: 'dib-ramdisk# ', send: 'echo shell-says-$((6 * 7)) on $(uname -r)' },
         { expect: /shell-says-42 on \S+/, send: 'exit' },
+        { expect: `mellanox: module ${ABSENT_MODULE} not available, skipped` },
         { expect: 'dib-test-marker: the init.d fragment of ramdisk-marker ran' },
         { expect: 'deploy: no dib.deploy.url on the kernel command line' },
       ],
     });
     expect(result.matched, result.console.slice(-4000)).toBe(true);
-    console.log(`troubleshoot shell after ${seconds(result.marks[0])}, marker after ${seconds(result.marks[2])} (${result.accelerator})`);
+    // The other mellanox modules are in the ramdisk and load (udev or the fragment): no line for them.
+    for (const module of ['mlx4_en', 'mlx4_ib', 'mlx5_ib', 'ib_ipoib', 'ib_uverbs'])
+      expect(result.console).not.toContain(`mellanox: module ${module} not available`);
+    console.log(`troubleshoot shell after ${seconds(result.marks[0])}, marker after ${seconds(result.marks[3])} (${result.accelerator})`);
   });
 
   // Both fail the build before any output is written, and leave nothing mounted.

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTar, readTarFile } from '@dib/testing';
+import { EVERYDAY_ELEMENTS, EVERYDAY_ELEMENTS_ELSEWHERE } from './everyday/elements.js';
 import { isRoot, OUT, REPO } from './helpers.js';
 import { startRegistry, type LocalRegistry } from './registry.js';
 
@@ -64,6 +65,18 @@ describe.runIf(isRoot)('published to a registry', () => {
     expect(r.stdout).toMatch(/vm\s+@dib\/element-vm@0\.1\.0\s+requested/);
     expect(r.stdout).toMatch(/block-device-mbr\s+@dib\/element-block-device-mbr@0\.1\.0\s+default block-device for vm/);
     console.log(r.stdout);
+  });
+
+  it('every everyday element package plans from an empty directory with npx @dib/cli create --dry-run', async () => {
+    const dir = emptyDir('npx-everyday');
+    for (const elements of [
+      ['debian-minimal', 'vm', ...EVERYDAY_ELEMENTS],
+      ['debian-minimal', ...EVERYDAY_ELEMENTS_ELSEWHERE],
+    ]) {
+      const r = await npx(['@dib/cli', 'create', '--dry-run', '-o', 'x', ...elements], dir);
+      expect(r.exitCode, r.stderr).toBe(0);
+      for (const name of elements) expect(r.stdout).toMatch(new RegExp(`${name}\\s+@dib/element-${name}@0\\.1\\.0\\s`));
+    }
   });
 
   it('a third-party element installed with npm runs its hook in a real build', async () => {

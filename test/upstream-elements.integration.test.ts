@@ -10,20 +10,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootImage, hostState, leakedSince, runDib, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
+import { hostState, leakedSince, runDib, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
+import { bootOnBiggerDisk, everydayVariables, unpackTree } from './everyday/image-helpers.js';
 import { buildEnv, isRoot, OUT, REPO } from './helpers.js';
-import { CHECKED_UPSTREAM_ELEMENTS } from './upstream/checked-elements.js';
+import { CHECKED_UPSTREAM_ELEMENTS, UPSTREAM_ELEMENTS_REPLACED_BY_DIB } from './upstream/checked-elements.js';
 
 const UPSTREAM = process.env.DIB_UPSTREAM_ELEMENTS ?? '/usr/lib/python3/dist-packages/diskimage_builder/elements';
 const output = path.join(OUT, 'upstream');
 const BOOT_TIMEOUT = 600_000;
 /**
- * Upstream's versions of these need its python tooling (package-installs-v2, pkg-map,
- * svc-map's PyYAML, dib-python's links), so dib's packages stand in for them, as in a
- * user's build. Every other element is upstream's copy: on ELEMENTS_PATH it wins over
- * dib's package of the same name (test/everyday-elements covers those packages).
+ * dib's packages stand in for these (see the list); every other element is upstream's
+ * copy, which on ELEMENTS_PATH wins over dib's package of the same name
+ * (test/everyday-elements covers those packages).
  */
-const REPLACED_BY_DIB = new Set(['package-installs', 'pkg-map', 'svc-map', 'dib-python']);
+const REPLACED_BY_DIB = new Set<string>(UPSTREAM_ELEMENTS_REPLACED_BY_DIB);
 
 describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () => {
   let run: DibRun;
@@ -65,24 +65,15 @@ describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () 
 
     run = await runDib(['create', '-o', output, '-t', 'qcow2,tar', 'debian-minimal', 'vm', 'upstream-checks', ...CHECKED_UPSTREAM_ELEMENTS], {
       env: buildEnv({
+        ...everydayVariables(work),
         ELEMENTS_PATH: `${elementsDir}:${path.join(REPO, 'test/fixtures/elements')}`,
         HOME: path.join(work, 'home'),
         // Not a DIB_ variable: it reaches the fixture because the fixture's script reads it.
         UPSTREAM_CHECKS_URL: server.hostUrl('payload.txt'),
         DIB_REPOLOCATION_upstream_checks_demo: `file://${path.join(work, 'demo.git')}`,
-        DIB_INSTALLTYPE_pip_and_virtualenv: 'package',
-        DIB_DEV_USER_USERNAME: 'devtester',
-        DIB_DEV_USER_AUTHORIZED_KEYS: path.join(work, 'devkey.pub'),
-        DIB_DEV_USER_PWDLESS_SUDO: '1',
-        DIB_MODPROBE_BLACKLIST: 'floppy',
-        DIB_CLOUD_INIT_DATASOURCES: 'NoCloud, ConfigDrive',
       }),
     });
-    if (run.exitCode === 0) {
-      tree = path.join(work, 'tree');
-      mkdirSync(tree);
-      await execa('tar', ['-xf', `${output}.tar`, '-C', tree]);
-    }
+    if (run.exitCode === 0) tree = await unpackTree(output, work);
   });
 
   afterAll(async () => {
@@ -172,10 +163,7 @@ describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () 
 
   it('boots on a bigger disk: the root filesystem grows, SSH host keys are made, the interface gets an address', async () => {
     expect(run.exitCode).toBe(0);
-    const grown = path.join(work, 'grown.qcow2');
-    await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', `${output}.qcow2`, grown, '6G']);
-    const built = JSON.parse((await execa('qemu-img', ['info', '--output=json', `${output}.qcow2`])).stdout)['virtual-size'] as number;
-    const result = await bootImage({ image: grown, expect: /UPSTREAM-CHECKS .* END/, timeoutMs: BOOT_TIMEOUT });
+    const { result, builtBytes: built } = await bootOnBiggerDisk(output, work, { expect: /UPSTREAM-CHECKS .* END/, timeoutMs: BOOT_TIMEOUT });
     const report = /UPSTREAM-CHECKS root-bytes=(\d+) host-keys=(\d+) addresses=(.*?) END/.exec(result.console);
     expect(report, result.console.slice(-3000)).not.toBeNull();
     const [, rootBytes, hostKeys, addresses] = report!;

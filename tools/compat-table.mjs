@@ -30,13 +30,19 @@ export const STATUS = {
   refused: 'refused',
 };
 
-/** The names in `export const CHECKED_UPSTREAM_ELEMENTS = [...]`, read as text so this tool needs no TypeScript loader. */
-export function readCheckedElements(file) {
+/** The quoted names of the array literal `export const NAME = [...]` in `file`, read as text so this tool needs no TypeScript loader. */
+function readNameList(file, constant) {
   const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');
-  const literal = /CHECKED_UPSTREAM_ELEMENTS\s*=\s*\[([^\]]*)\]/.exec(text);
-  if (!literal) throw new Error(`${file}: no "CHECKED_UPSTREAM_ELEMENTS = [...]" array literal found`);
+  const literal = new RegExp(`${constant}\\s*=\\s*\\[([^\\]]*)\\]`).exec(text);
+  if (!literal) throw new Error(`${file}: no "${constant} = [...]" array literal found`);
   return [...literal[1].matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2]);
 }
+
+/** CHECKED_UPSTREAM_ELEMENTS: the upstream elements the integration suite builds. */
+export const readCheckedElements = (file) => readNameList(file, 'CHECKED_UPSTREAM_ELEMENTS');
+
+/** UPSTREAM_ELEMENTS_REPLACED_BY_DIB: checked names whose build uses dib's package instead of upstream's directory. */
+export const readReplacedElements = (file) => readNameList(file, 'UPSTREAM_ELEMENTS_REPLACED_BY_DIB');
 
 /** `UPSTREAM_ELEMENTS_FAILING_ON_DEBIAN_12 = { 'name': 'reason', ... }` from the same file, read as text. */
 export function readFailingElements(file) {
@@ -129,7 +135,7 @@ const planNote = (name, osElement, result) => {
  * `checked` are the elements the integration suite builds; `native` maps the names dib
  * ships to their packages; `searchRoots` is where element packages are resolved from.
  */
-export async function buildRows({ upstreamDir, checked, failing = new Map(), native = nativeElements(), searchRoots = [REPO], repo = REPO }) {
+export async function buildRows({ upstreamDir, checked, failing = new Map(), replaced = [], native = nativeElements(), searchRoots = [REPO], repo = REPO }) {
   const names = upstreamElements(upstreamDir);
   const missing = checked.filter((c) => !names.includes(c));
   if (missing.length) throw new Error(`checked elements not found in ${upstreamDir}: ${missing.join(', ')}`);
@@ -142,7 +148,11 @@ export async function buildRows({ upstreamDir, checked, failing = new Map(), nat
       const osElement = await operatingSystemOf(name, finder);
       const distro = Boolean(osElement);
       if (native.has(name)) {
-        const suite = checked.includes(name) ? '; the integration suite builds it' : '';
+        const suite = !checked.includes(name)
+          ? ''
+          : replaced.includes(name)
+            ? '; the integration suite builds it'
+            : "; the integration suite builds it, and upstream's directory too (on ELEMENTS_PATH it wins over the package)";
         rows.push({ name, status: STATUS.native, detail: `${native.get(name)}${suite}`, distro });
         continue;
       }
@@ -202,7 +212,7 @@ export function renderTable({ rows, version, upstreamDir }) {
     '| Status | Means |',
     '|---|---|',
     `| ${STATUS.checked} | the integration suite builds an image with it and checks the result (\`test/upstream/checked-elements.ts\`) |`,
-    `| ${STATUS.native} | dib has its own element of that name (an npm package); upstream's directory is not used |`,
+    `| ${STATUS.native} | dib has its own element of that name (an npm package), used unless upstream's directory is on \`ELEMENTS_PATH\` |`,
     `| ${STATUS.plans} | \`dib create --dry-run -t tar ${BASE_OS} ELEMENT\` makes a plan (a distro element is planned alone); no test builds it |`,
     `| ${STATUS.failsOnDebian12} | it plans, but its build cannot succeed on Debian 12 (the only distribution dib builds today), with upstream DIB as with dib; the detail says why |`,
     `| ${STATUS.refused} | dib refuses to plan it; the detail gives the error code and the first line of the message |`,
@@ -243,7 +253,12 @@ async function main() {
     return 1;
   }
   const listFile = path.join(REPO, 'test/upstream/checked-elements.ts');
-  const rows = await buildRows({ upstreamDir, checked: readCheckedElements(listFile), failing: readFailingElements(listFile) });
+  const rows = await buildRows({
+    upstreamDir,
+    checked: readCheckedElements(listFile),
+    failing: readFailingElements(listFile),
+    replaced: readReplacedElements(listFile),
+  });
   const out = path.resolve(values.out ?? path.join(REPO, 'docs/compatibility.md'));
   writeFileSync(out, renderTable({ rows, version: upstreamVersion(upstreamDir), upstreamDir }));
   const summary = Object.values(STATUS).map((s) => `${rows.filter((r) => r.status === s).length} ${s}`);

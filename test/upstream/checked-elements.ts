@@ -30,6 +30,13 @@ export const CHECKED_UPSTREAM_ELEMENTS = [
 ] as const;
 
 /**
+ * Checked names whose upstream versions need upstream's python tooling (package-installs-v2,
+ * pkg-map, svc-map's PyYAML, dib-python's links): the upstream test builds them with dib's
+ * packages, as a user's build does. Every other checked element is upstream's copy.
+ */
+export const UPSTREAM_ELEMENTS_REPLACED_BY_DIB = ['package-installs', 'pkg-map', 'svc-map', 'dib-python'] as const;
+
+/**
  * Upstream elements that plan but cannot build on Debian 12, with the reason (upstream
  * DIB fails on them the same way). tools/compat-table.mjs reads this (as text) too.
  */

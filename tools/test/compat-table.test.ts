@@ -129,7 +129,7 @@ describe('compat-table', () => {
     );
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('| `pkg-map` | native (dib ships its own) | @dib/element-pkg-map; the integration suite builds it |');
-    expect(page).toContain('| `sysctl` | built and checked | plans with debian-minimal |');
+    expect(page).toContain('| `epel` | built and checked | plans with debian-minimal |');
   });
 
   it('says what to do when the upstream directory is missing', async () => {

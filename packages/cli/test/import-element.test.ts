@@ -192,28 +192,29 @@ describe.skipIf(!existsSync(path.join(UPSTREAM, 'growroot')))('upstream growroot
   it('imports and plans with debian-minimal as a package', async () => {
     const work = tempDir();
     const elements = path.join(work, 'elements');
-    // growroot's classic dependencies stay classic, on ELEMENTS_PATH (growroot itself is not there, or it would win over the package).
+    // growroot's classic dependencies stay classic, on ELEMENTS_PATH. The copy gets its own
+    // name: dib ships a growroot package, which a lookup of "growroot" would find first.
     for (const e of ['dib-init-system', 'install-static']) cpSync(path.join(UPSTREAM, e), path.join(elements, e), { recursive: true });
-    cpSync(path.join(UPSTREAM, 'growroot'), path.join(work, 'classic/growroot'), { recursive: true });
-    const r = await dib(work, ['classic/growroot', '-o', 'growroot-pkg']);
+    cpSync(path.join(UPSTREAM, 'growroot'), path.join(work, 'classic/growroot-upstream'), { recursive: true });
+    const r = await dib(work, ['classic/growroot-upstream', '-o', 'growroot-pkg']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = path.join(work, 'growroot-pkg');
     expect(mode(path.join(out, 'element/post-install.d/80-growroot'))).toBe(0o755);
     expect(existsSync(path.join(out, 'element/init-scripts/systemd/growroot.service'))).toBe(true);
 
-    const project = installed(out, 'dib-element-growroot');
-    const plan = await planBuild(['debian-minimal', 'growroot'], {
+    const project = installed(out, 'dib-element-growroot-upstream');
+    const plan = await planBuild(['debian-minimal', 'growroot-upstream'], {
       searchRoots: [project, CLI],
       elementsPath: [elements],
       requireOperatingSystem: true,
     });
-    const growroot = plan.elements.find((e) => e.name === 'growroot');
-    expect(growroot?.source).toMatchObject({ kind: 'package', packageName: 'dib-element-growroot' });
+    const growroot = plan.elements.find((e) => e.name === 'growroot-upstream');
+    expect(growroot?.source).toMatchObject({ kind: 'package', packageName: 'dib-element-growroot-upstream' });
     expect(growroot?.manifest.packages).toEqual({ growpart: null, e2fsprogs: null });
     expect(growroot?.manifest.pkgMap?.family?.debian).toEqual({ growpart: 'cloud-utils', e2fsprogs: 'e2fsprogs' });
-    expect(plan.hooks.phases['post-install'].map((h) => `${h.element}/${h.name}`)).toContain('growroot/80-growroot');
+    expect(plan.hooks.phases['post-install'].map((h) => `${h.element}/${h.name}`)).toContain('growroot-upstream/80-growroot');
     // dib-init-system finds growroot's unit in the hook tree, and install-static its static/ files, as with the classic directory.
-    const tree = plan.hooks.files.filter((f) => f.entry.element === 'growroot').map((f) => `${f.dir}/${f.entry.name}`);
+    const tree = plan.hooks.files.filter((f) => f.entry.element === 'growroot-upstream').map((f) => `${f.dir}/${f.entry.name}`);
     expect(tree).toEqual(expect.arrayContaining(['init-scripts/systemd', 'static/usr']));
   });
 });
