@@ -6,7 +6,7 @@
  * interface gets an address by DHCP, and the dev user logs in on the serial console.
  * Only fixture elements are on ELEMENTS_PATH, so every element named here is a package.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -16,9 +16,27 @@ import { buildIndex, serveIndex, type ServedIndex } from '../elements/pypi/test/
 import { makeDemoRepository, serveDownloads, startGitDaemon, type DemoRepository, type GitDaemon } from '../elements/source-repositories/test/sources.js';
 import { EVERYDAY_ELEMENTS } from './everyday/elements.js';
 import { bootOnBiggerDisk, everydayVariables, unpackTree } from './everyday/image-helpers.js';
-import { buildEnv, isRoot, OUT } from './helpers.js';
+import { buildEnv, isRoot, OUT, REPO } from './helpers.js';
 
 const output = path.join(OUT, 'everyday');
+const UPSTREAM = process.env.DIB_UPSTREAM_ELEMENTS ?? '/usr/lib/python3/dist-packages/diskimage_builder/elements';
+
+/**
+ * `dib import-element` on a copy of one of upstream's elements, installed in a fresh
+ * project's node_modules as a user's `npm install` would put it; returns the project.
+ */
+async function importUpstreamElement(work: string, name: string): Promise<string> {
+  const classic = path.join(work, 'classic', name);
+  cpSync(path.join(UPSTREAM, name), classic, { recursive: true });
+  const project = path.join(work, 'project');
+  const pkg = path.join(project, 'node_modules', `dib-element-${name}`);
+  const imported = await runDib(['import-element', classic, '-o', pkg]);
+  if (imported.exitCode !== 0) throw new Error(`dib import-element ${name} failed: ${imported.stderr}`);
+  // The package's peer dependency, as npm would satisfy it: the core the CLI runs.
+  mkdirSync(path.join(project, 'node_modules', '@dib'), { recursive: true });
+  symlinkSync(path.join(REPO, 'packages/core'), path.join(project, 'node_modules', '@dib', 'core'));
+  return project;
+}
 const BOOT_TIMEOUT = 600_000;
 const DEV_PASSWORD = 'everyday-pw';
 
@@ -31,6 +49,7 @@ describe.runIf(isRoot)('the everyday element packages in a debian-minimal vm bui
   let daemon: GitDaemon;
   let downloads: FileServer;
   let index: ServedIndex;
+  let project: string;
   const inImage = (file: string) => path.join(tree, file);
   const read = (file: string) => readFileSync(inImage(file), 'utf8');
 
@@ -46,7 +65,10 @@ describe.runIf(isRoot)('the everyday element packages in a debian-minimal vm bui
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'dev@test', '-f', path.join(work, 'devkey')]);
     mkdirSync(path.join(work, 'home/.ssh'), { recursive: true });
 
-    run = await runDib(['create', '-o', output, '-t', 'qcow2,tar', 'debian-minimal', 'vm', 'everyday-checks', ...EVERYDAY_ELEMENTS], {
+    project = await importUpstreamElement(work, 'element-manifest');
+
+    run = await runDib(['create', '-o', output, '-t', 'qcow2,tar', 'debian-minimal', 'vm', 'everyday-checks', 'element-manifest', ...EVERYDAY_ELEMENTS], {
+      cwd: project,
       env: buildEnv({
         ...everydayVariables(work),
         HOME: path.join(work, 'home'),
@@ -118,6 +140,12 @@ describe.runIf(isRoot)('the everyday element packages in a debian-minimal vm bui
     expect(read('etc/modprobe.d/blacklist-everyday-checks.conf')).toContain('blacklist pcspkr');
     expect(lstatSync(inImage('etc/systemd/system/multi-user.target.wants/everyday-checks-report.service')).isSymbolicLink()).toBe(true);
     expect(readdirSync(inImage('etc/ssh')).filter((f) => f.startsWith('ssh_host_'))).toEqual([]);
+  });
+
+  it("dib import-element: upstream's element-manifest, imported and installed as a package, wrote the element list", () => {
+    const list = read('etc/dib-manifests/dib-element-manifest').trim().split('\n');
+    expect(list).toEqual(expect.arrayContaining(['element-manifest', 'everyday-checks', 'source-repositories', 'mellanox']));
+    expect(read('etc/dib-manifests/dib-element-list')).toMatch(/^element-manifest\s+dib-element-element-manifest@/m);
   });
 
   it('leaves no mount, loop device or state file behind', async () => {

@@ -2,8 +2,9 @@
  * Upstream diskimage-builder elements, unmodified, in a real `debian-minimal vm` build:
  * the elements are copied from the installed Debian package (python3-diskimage-builder)
  * at test time, beside a fixture element that uses what they offer. The image's files
- * show each element's effect, and a boot on a bigger disk shows what acts at boot: the
- * root filesystem grows, SSH host keys are made, the interface gets an address by DHCP.
+ * show each element's effect. What acts at boot (growroot, host keys, DHCP) is booted by
+ * test/everyday-elements with dib's packages of the same names; this file builds a tar
+ * only, to keep CI within its time.
  */
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,13 +12,12 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostState, leakedSince, runDib, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
-import { bootOnBiggerDisk, everydayVariables, unpackTree } from './everyday/image-helpers.js';
+import { everydayVariables, unpackTree } from './everyday/image-helpers.js';
 import { buildEnv, isRoot, OUT, REPO } from './helpers.js';
 import { CHECKED_UPSTREAM_ELEMENTS, UPSTREAM_ELEMENTS_REPLACED_BY_DIB } from './upstream/checked-elements.js';
 
 const UPSTREAM = process.env.DIB_UPSTREAM_ELEMENTS ?? '/usr/lib/python3/dist-packages/diskimage_builder/elements';
 const output = path.join(OUT, 'upstream');
-const BOOT_TIMEOUT = 600_000;
 /**
  * dib's packages stand in for these (see the list); every other element is upstream's
  * copy, which on ELEMENTS_PATH wins over dib's package of the same name
@@ -63,7 +63,7 @@ describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () 
     mkdirSync(path.join(work, 'home/.ssh'), { recursive: true });
     cpSync(path.join(work, 'devkey.pub'), path.join(work, 'home/.ssh/authorized_keys'));
 
-    run = await runDib(['create', '-o', output, '-t', 'qcow2,tar', 'debian-minimal', 'vm', 'upstream-checks', ...CHECKED_UPSTREAM_ELEMENTS], {
+    run = await runDib(['create', '-o', output, '-t', 'tar', 'debian-minimal', 'vm', 'upstream-checks', ...CHECKED_UPSTREAM_ELEMENTS], {
       env: buildEnv({
         ...everydayVariables(work),
         ELEMENTS_PATH: `${elementsDir}:${path.join(REPO, 'test/fixtures/elements')}`,
@@ -159,16 +159,5 @@ describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () 
 
   it('leaves no mount, loop device or state file behind', async () => {
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
-  });
-
-  it('boots on a bigger disk: the root filesystem grows, SSH host keys are made, the interface gets an address', async () => {
-    expect(run.exitCode).toBe(0);
-    const { result, builtBytes: built } = await bootOnBiggerDisk(output, work, { expect: /UPSTREAM-CHECKS .* END/, timeoutMs: BOOT_TIMEOUT });
-    const report = /UPSTREAM-CHECKS root-bytes=(\d+) host-keys=(\d+) addresses=(.*?) END/.exec(result.console);
-    expect(report, result.console.slice(-3000)).not.toBeNull();
-    const [, rootBytes, hostKeys, addresses] = report!;
-    expect(Number(rootBytes)).toBeGreaterThan(built + 2 * 1024 ** 3);
-    expect(Number(hostKeys)).toBeGreaterThan(0);
-    expect(addresses).toMatch(/=10\.0\.2\.\d+\/24/);
   });
 });
