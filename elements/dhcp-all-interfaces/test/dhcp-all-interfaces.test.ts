@@ -2,12 +2,12 @@
  * dhcp-all-interfaces: the boot script on a made-up sysfs with stand-in ip, rdisc6 and
  * sleep; the install scripts against scratch roots; the plan on Debian.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planBuild, stubCommands, type StubCommands } from '@dib/testing';
+import { planBuild, scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const REPO = path.resolve(ELEMENT, '../..');
@@ -18,16 +18,15 @@ const MACHINE_ID = '0123456789abcdef0123456789abcdef';
 const SLAAC = 'Hop limit                 :           64 (      0x40)\nStateful address conf.    :           No\nStateful other conf.      :           No\n';
 const MANAGED = 'Stateful address conf.    :          Yes\nStateful other conf.      :          Yes\n';
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-dhcp-all-interfaces');
 let stubs: StubCommands | undefined;
 afterEach(() => {
-  stubs?.remove();
+  space.clean();
   stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 const scratch = () => {
   const d = mkdtempSync(path.join(os.tmpdir(), 'dib-dhcp-all-'));
-  dirs.push(d);
+  space.adopt(d);
   return d;
 };
 function write(root: string, rel: string, body: string) {
@@ -50,7 +49,7 @@ function debianRoot(interfaces: Record<string, { assign: number; carrier: number
   return root;
 }
 function boot(root: string, args: string[] = [], ra: string | null = SLAAC) {
-  stubs = stubCommands({ ip: ':', sleep: ':', ...(ra === null ? {} : { rdisc6: `printf '${ra.replace(/\n/g, '\\n')}'` }) });
+  stubs = space.stub({ ip: ':', sleep: ':', ...(ra === null ? {} : { rdisc6: `printf '${ra.replace(/\n/g, '\\n')}'` }) });
   return execa('bash', [BOOT, ...args], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, DHCP_ALL_INTERFACES_ROOT: root }, extendEnv: false, reject: false });
 }
 const interfaces = (root: string) => readFileSync(path.join(root, 'etc/network/interfaces'), 'utf8');
@@ -123,7 +122,7 @@ describe('static/usr/local/sbin/dhcp-all-interfaces.sh', () => {
 
 describe('install.d', () => {
   const install = (root: string, env: Record<string, string>) => {
-    stubs = stubCommands({ 'update-rc.d': ':' });
+    stubs = space.stub({ 'update-rc.d': ':' });
     return execa(INSTALL, [], {
       env: { PATH: `${stubs.dir}:/usr/bin:/bin`, DHCP_ALL_INTERFACES_ROOT: root, DIB_DHCP_TIMEOUT: '30', ...env },
       extendEnv: false,

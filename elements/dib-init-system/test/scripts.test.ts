@@ -3,12 +3,11 @@
  * fragment sourced by bash, and the chroot scripts run against a scratch root with the
  * hook tree they read.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stubCommands, type StubCommands } from '@dib/testing';
+import { scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ELEMENT, 'bin');
@@ -18,18 +17,10 @@ const PRE_INSTALL = path.join(ELEMENT, 'pre-install.d/04-dib-init-system');
 const INSTALL = path.join(ELEMENT, 'install.d/20-dib-init-system-scripts');
 const ENABLE = path.join(ELEMENT, 'post-install.d/10-dib-init-system-enable');
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-init-system');
+afterEach(space.clean);
 let stubs: StubCommands | undefined;
-afterEach(() => {
-  stubs?.remove();
-  stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-const scratch = (what: string) => {
-  const d = mkdtempSync(path.join(os.tmpdir(), `dib-init-system-${what}-`));
-  dirs.push(d);
-  return d;
-};
+const scratch = space.dir;
 /** A tree with these files (content irrelevant) and links (name -> target). */
 function tree(files: string[], links: Record<string, string> = {}) {
   const root = scratch('tree');
@@ -170,7 +161,7 @@ describe('install.d/20-dib-init-system-scripts', () => {
 
 describe('post-install.d/10-dib-init-system-enable', () => {
   const enable = (system: string) => {
-    stubs = stubCommands({ 'rc-update': ':' });
+    stubs = space.stub({ 'rc-update': ':' });
     return execa(ENABLE, [], {
       env: { PATH: `${stubs.dir}:/usr/bin:/bin`, DIB_INIT_SYSTEM: system, TMP_HOOKS_PATH: hooks() },
       extendEnv: false,

@@ -1,10 +1,10 @@
 /** dynamic-login: the boot helper against a scratch root with a made-up /proc/cmdline and a stand-in chpasswd; the enabling script; the plan. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planBuild, stubCommands, type StubCommands } from '@dib/testing';
+import { planBuild, scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const REPO = path.resolve(ELEMENT, '../..');
@@ -13,20 +13,19 @@ const ENABLE = path.join(ELEMENT, 'install.d/70-dynamic-login');
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDib operator@desk';
 const HASH = '$6$salt$0123456789abcdefABCDEF./';
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-dynamic-login');
 let stubs: StubCommands | undefined;
 afterEach(() => {
-  stubs?.remove();
+  space.clean();
   stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
 /** Boots the helper with this kernel command line; chpasswd records what it was given on stdin. */
 function boot(cmdline: string, root = mkdtempSync(path.join(os.tmpdir(), 'dib-dynamic-login-'))) {
-  if (!dirs.includes(root)) dirs.push(root);
+  space.adopt(root);
   mkdirSync(path.join(root, 'proc'), { recursive: true });
   writeFileSync(path.join(root, 'proc/cmdline'), `${cmdline}\n`);
-  stubs ??= stubCommands({ chpasswd: `cat >> '${root}/chpasswd-input'` });
+  stubs ??= space.stub({ chpasswd: `cat >> '${root}/chpasswd-input'` });
   const run = execa(HELPER, [], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, DYNAMIC_LOGIN_ROOT: root }, extendEnv: false, reject: false });
   return { root, run };
 }
@@ -66,7 +65,7 @@ describe('static/usr/local/bin/dynamic-login', () => {
 
 describe('install.d/70-dynamic-login', () => {
   const enable = (system: string) => {
-    stubs = stubCommands({ systemctl: ':', 'update-rc.d': ':' });
+    stubs = space.stub({ systemctl: ':', 'update-rc.d': ':' });
     return execa(ENABLE, [], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, DIB_INIT_SYSTEM: system }, extendEnv: false, reject: false });
   };
 

@@ -3,30 +3,21 @@
  * made-up sysfs; the post-install script with a stand-in systemctl; and the plan of a
  * build that uses it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadElement, planBuild, runElementHook, stubCommands, type StubCommands } from '@dib/testing';
+import { loadElement, planBuild, runElementHook, scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const REPO = path.resolve(ELEMENT, '../..');
 const GROWROOT = path.join(ELEMENT, 'static/usr/local/sbin/growroot');
 const ENABLE = path.join(ELEMENT, 'post-install.d/80-growroot');
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-growroot');
+afterEach(space.clean);
 let stubs: StubCommands | undefined;
-afterEach(() => {
-  stubs?.remove();
-  stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-const scratch = (what: string) => {
-  const d = mkdtempSync(path.join(os.tmpdir(), `dib-growroot-${what}-`));
-  dirs.push(d);
-  return d;
-};
+const scratch = space.dir;
 
 /** A sysfs where vda1 is partition 1 of vda (as /sys/class/block links it), and sr0 a whole device. */
 function sysfs() {
@@ -43,7 +34,7 @@ function sysfs() {
 
 /** Runs growroot with / on `source` of type `fstype`; growpart exits with `growpartStatus`. */
 function growroot(source: string, fstype: string, growpartStatus = 0) {
-  stubs = stubCommands({
+  stubs = space.stub({
     findmnt: `case "$*" in *SOURCE*) echo '${source}' ;; *FSTYPE*) echo ${fstype} ;; esac`,
     growpart: `exit ${growpartStatus}`,
     resize2fs: ':',
@@ -103,7 +94,7 @@ describe('static/usr/local/sbin/growroot', () => {
 
 describe('post-install.d/80-growroot', () => {
   const enable = (system: string) => {
-    stubs = stubCommands({ systemctl: ':' });
+    stubs = space.stub({ systemctl: ':' });
     return execa(ENABLE, [], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, DIB_INIT_SYSTEM: system }, extendEnv: false, reject: false });
   };
 
@@ -139,7 +130,7 @@ describe('in a build', () => {
       targetRoot: root,
       plan,
     });
-    dirs.push(run.outputDir);
+    space.adopt(run.outputDir);
     const unit = readFileSync(path.join(run.outputDir, '.hooks/init-scripts/systemd/growroot.service'), 'utf8');
     expect(unit).toContain('ExecStart=/usr/local/sbin/growroot');
     expect(unit).toContain('WantedBy=multi-user.target');

@@ -1,10 +1,10 @@
 /** install.d/65-mellanox against a scratch root, and the ramdisk's init.d fragment with stand-in modprobes. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stubCommands, type StubCommands } from '@dib/testing';
+import { scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const INSTALL = path.join(ELEMENT, 'install.d/65-mellanox');
@@ -12,12 +12,11 @@ const FRAGMENT = path.join(ELEMENT, 'init.d/05-mellanox');
 const RULE = path.join(ELEMENT, 'udev.d/81-mellanox.rules');
 const MODULES = ['mlx4_en', 'mlx4_ib', 'mlx5_ib', 'ib_ipoib', 'ib_umad', 'ib_uverbs'];
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-mellanox');
 let stubs: StubCommands | undefined;
 afterEach(() => {
-  stubs?.remove();
+  space.clean();
   stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
 /** Lines that are neither blank nor comments. */
@@ -26,7 +25,7 @@ const entries = (text: string) => text.split('\n').filter((l) => l.trim() && !l.
 describe('install.d/65-mellanox', () => {
   const install = async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'dib-mellanox-root-'));
-    dirs.push(root);
+    space.adopt(root);
     const r = await execa('bash', [INSTALL], { env: { PATH: process.env.PATH, MELLANOX_ROOT: root }, extendEnv: false, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     return { root, r };
@@ -60,7 +59,7 @@ describe('init.d/05-mellanox', () => {
 
   it('loads each module with modprobe -q; a missing one is logged and skipped, and the fragment succeeds under set -e', async () => {
     // modprobe fails for mlx4_ib only, as on a kernel built without it.
-    stubs = stubCommands({ modprobe: '[ "$2" != mlx4_ib ]' });
+    stubs = space.stub({ modprobe: '[ "$2" != mlx4_ib ]' });
     const r = await execa('bash', ['-e', FRAGMENT], { env: { PATH: `${stubs.dir}:${process.env.PATH}` }, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.split('\n')).toEqual(['mellanox: module mlx4_ib not available, skipped']);
@@ -68,7 +67,7 @@ describe('init.d/05-mellanox', () => {
   });
 
   it('runs as /init runs it: inside a function, with set -e shared, under a POSIX sh; init goes on afterwards', async () => {
-    stubs = stubCommands({ modprobe: '[ "$2" != ib_uverbs ]' });
+    stubs = space.stub({ modprobe: '[ "$2" != ib_uverbs ]' });
     const init = `set -e\nfragment() {\n:\n${fragment}\n}\nfragment\necho init-goes-on\n`;
     const r = await execa('sh', ['-c', init], { env: { PATH: `${stubs.dir}:${process.env.PATH}` }, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);

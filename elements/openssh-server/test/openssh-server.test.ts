@@ -1,27 +1,23 @@
 /** openssh-server: the enabling script with a stand-in systemctl, the hardening against scratch sshd_config files, and the plan. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planBuild, stubCommands, type StubCommands } from '@dib/testing';
+import { planBuild, scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const REPO = path.resolve(ELEMENT, '../..');
 const ENABLE = path.join(ELEMENT, 'post-install.d/80-openssh-server');
 const HARDEN = path.join(ELEMENT, 'post-install.d/99-openssh-server-hardening');
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-openssh');
+afterEach(space.clean);
 let stubs: StubCommands | undefined;
-afterEach(() => {
-  stubs?.remove();
-  stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
 
 describe('post-install.d/80-openssh-server', () => {
   const enable = (env: Record<string, string>) => {
-    stubs = stubCommands({ systemctl: ':', 'rc-update': ':' });
+    stubs = space.stub({ systemctl: ':', 'rc-update': ':' });
     return execa(ENABLE, [], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, ...env }, extendEnv: false, reject: false });
   };
 
@@ -50,7 +46,7 @@ describe('post-install.d/99-openssh-server-hardening', () => {
 
   function root(config: string) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dib-openssh-root-'));
-    dirs.push(dir);
+    space.adopt(dir);
     mkdirSync(path.join(dir, 'etc/ssh'), { recursive: true });
     writeFileSync(path.join(dir, 'etc/ssh/sshd_config'), config, { mode: 0o644 });
     return dir;
@@ -93,7 +89,7 @@ describe('post-install.d/99-openssh-server-hardening', () => {
 
   it('fails clearly when sshd_config is missing', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dib-openssh-root-'));
-    dirs.push(dir);
+    space.adopt(dir);
     const r = await harden(dir);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('sshd_config is missing; is the openssh-server package installed?');

@@ -2,12 +2,11 @@
  * runtime-ssh-host-keys: the boot script with the host's real ssh-keygen (and a failing
  * stand-in), the post-install and cleanup scripts against scratch roots, and the plan.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planBuild, stubCommands, type StubCommands } from '@dib/testing';
+import { planBuild, scratchSpace, type StubCommands } from '@dib/testing';
 
 const ELEMENT = path.resolve(import.meta.dirname, '..');
 const REPO = path.resolve(ELEMENT, '../..');
@@ -15,18 +14,10 @@ const KEYGEN = path.join(ELEMENT, 'static/usr/local/sbin/runtime-ssh-host-keys.s
 const ENABLE = path.join(ELEMENT, 'post-install.d/80-runtime-ssh-host-keys');
 const CLEANUP = path.join(ELEMENT, 'cleanup.d/90-runtime-ssh-host-keys');
 
-const dirs: string[] = [];
+const space = scratchSpace('dib-ssh-host-keys');
+afterEach(space.clean);
 let stubs: StubCommands | undefined;
-afterEach(() => {
-  stubs?.remove();
-  stubs = undefined;
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-const scratch = (what: string) => {
-  const d = mkdtempSync(path.join(os.tmpdir(), `dib-ssh-host-keys-${what}-`));
-  dirs.push(d);
-  return d;
-};
+const scratch = space.dir;
 const privateKeys = (dir: string) =>
   readdirSync(dir)
     .filter((f) => /^ssh_host_\w+_key$/.test(f))
@@ -47,7 +38,7 @@ describe('static/usr/local/sbin/runtime-ssh-host-keys.sh', () => {
   it('keeps keys the machine has, and makes only the missing ones', async () => {
     const dir = scratch('ssh');
     for (const t of ['dsa', 'ecdsa', 'rsa']) writeFileSync(path.join(dir, `ssh_host_${t}_key`), 'kept');
-    stubs = stubCommands({ 'ssh-keygen': 'for a; do f=$a; done; echo new > "$f"' });
+    stubs = space.stub({ 'ssh-keygen': 'for a; do f=$a; done; echo new > "$f"' });
     const r = await execa('bash', [KEYGEN], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, SSH_HOST_KEYS_DIR: dir }, extendEnv: false, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(stubs.calls()).toEqual([expect.stringMatching(new RegExp(`^ssh-keygen -q -t ed25519 -N  -C root@\\S+ -f ${dir}/ssh_host_ed25519_key$`))]);
@@ -56,7 +47,7 @@ describe('static/usr/local/sbin/runtime-ssh-host-keys.sh', () => {
 
   it('skips a type ssh-keygen cannot make and succeeds with the others', async () => {
     const dir = scratch('ssh');
-    stubs = stubCommands({ 'ssh-keygen': '[ "$3" = dsa ] && exit 1; for a; do f=$a; done; echo new > "$f"' });
+    stubs = space.stub({ 'ssh-keygen': '[ "$3" = dsa ] && exit 1; for a; do f=$a; done; echo new > "$f"' });
     const r = await execa('bash', [KEYGEN], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, SSH_HOST_KEYS_DIR: dir }, extendEnv: false, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('ssh-keygen could not make a dsa key; skipped');
@@ -64,7 +55,7 @@ describe('static/usr/local/sbin/runtime-ssh-host-keys.sh', () => {
   });
 
   it('fails when no key could be made', async () => {
-    stubs = stubCommands({ 'ssh-keygen': 'exit 1' });
+    stubs = space.stub({ 'ssh-keygen': 'exit 1' });
     const dir = scratch('ssh');
     const r = await execa('bash', [KEYGEN], { env: { PATH: `${stubs.dir}:/usr/bin:/bin`, SSH_HOST_KEYS_DIR: dir }, extendEnv: false, reject: false });
     expect(r.exitCode).toBe(1);
@@ -74,7 +65,7 @@ describe('static/usr/local/sbin/runtime-ssh-host-keys.sh', () => {
 
 describe('post-install.d/80-runtime-ssh-host-keys', () => {
   const enable = (env: Record<string, string>) => {
-    stubs = stubCommands({ systemctl: ':' });
+    stubs = space.stub({ systemctl: ':' });
     const root = scratch('root');
     mkdirSync(path.join(root, 'usr/lib/systemd/system'), { recursive: true });
     writeFileSync(path.join(root, 'usr/lib/systemd/system/ssh-keygen.service'), '[Unit]\n');
