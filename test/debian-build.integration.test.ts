@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultImageCache } from '@dib/core';
 import { hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
-import { buildEnv, isRoot, OUT } from './helpers.js';
+import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
 
 const output = path.join(OUT, 'debian');
 const CACHE_WAIT = 'install-packages: waiting for another build to finish with the package cache (lock ';
@@ -29,7 +29,7 @@ describe.runIf(isRoot)('debian build to tar', () => {
     const otherBuild = execa('flock', [path.join(cache, '.dib-apt-lock'), 'cat'], { stdin: 'pipe', stdout: 'ignore', reject: false });
     rmSync(`${output}.log`, { force: true });
     const building = runDib(['create', '-o', output, '-t', 'tar,squashfs', '--checksum', '-p', 'htop', 'debian', 'hello-dir', 'os-facts', 'hook-leftovers'], {
-      env: buildEnv(),
+      env: buildEnv(NO_INITRAMFS),
     });
     // The other build finishes once this one says it is waiting (or after ten minutes).
     for (let i = 0; i < 600 && !(existsSync(`${output}.log`) && readFileSync(`${output}.log`, 'utf8').includes(CACHE_WAIT)); i++) await delay(1000);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bootImage, findOvmf, hostState, leakedSince, runDib, type DibRun } from '@dib/testing';
-import { buildEnv, isRoot, OUT } from './helpers.js';
+import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
 
 const BOOT_TIMEOUT = 8 * 60_000;
 const sfdiskJson = async (file: string) => JSON.parse((await execa('sfdisk', ['--json', file])).stdout).partitiontable;
@@ -115,7 +115,7 @@ describe.runIf(isRoot)('disk build failures', () => {
   it('a failing mkfs leaves no mount or loop device and no output', async () => {
     const before = await hostState();
     const output = path.join(OUT, 'mkfs-fails');
-    const r = await runDib(['create', '-o', output, '-t', 'qcow2', '--mkfs-options', '-O no_such_feature', 'debian-minimal'], { env: buildEnv() });
+    const r = await runDib(['create', '-o', output, '-t', 'qcow2', '--mkfs-options', '-O no_such_feature', 'debian-minimal'], { env: buildEnv(NO_INITRAMFS) });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('mkfs.ext4');
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });

@@ -13,3 +13,9 @@ mkdirSync(OUT, { recursive: true });
 export const buildEnv = (extra: Record<string, string> = {}) => ({ ELEMENTS_PATH: FIXTURE_ELEMENTS, ...extra });
 
 export const isRoot = process.getuid?.() === 0;
+
+/**
+ * For builds no test boots: dpkg's documented switch leaves out the initramfs, about a
+ * minute of every Debian-family build on this machine. The boot tests make it.
+ */
+export const NO_INITRAMFS = { DIB_DEBIAN_INITRAMFS: 'skip' };

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTar, readTarFile } from '@dib/testing';
 import { EVERYDAY_ELEMENTS, EVERYDAY_ELEMENTS_ELSEWHERE } from './everyday/elements.js';
-import { isRoot, OUT, REPO } from './helpers.js';
+import { isRoot, NO_INITRAMFS, OUT, REPO } from './helpers.js';
 import { startRegistry, type LocalRegistry } from './registry.js';
 
 const FIXTURES = path.join(REPO, 'test/fixtures/registry');
@@ -84,7 +84,10 @@ describe.runIf(isRoot)('published to a registry', () => {
     const info = await npx(['dib', 'element-info', 'hello'], dir);
     expect(info.stdout).toContain('from dib-element-hello@1.0.0');
     const output = path.join(OUT, 'registry-hello');
-    const r = await npx(['dib', 'create', '-o', output, '-t', 'tar', 'debian-minimal', 'hello'], dir, { DIB_HELLO_GREETING: 'hi from the registry' });
+    const r = await npx(['dib', 'create', '-o', output, '-t', 'tar', 'debian-minimal', 'hello'], dir, {
+      DIB_HELLO_GREETING: 'hi from the registry',
+      ...NO_INITRAMFS,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await listTar(`${output}.tar`)).toContain('./etc/hello');
     expect((await readTarFile(`${output}.tar`, 'etc/hello')).trim()).toBe('hi from the registry');

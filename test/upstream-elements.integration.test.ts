@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostState, leakedSince, runDib, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
 import { everydayVariables, unpackTree } from './everyday/image-helpers.js';
-import { buildEnv, isRoot, OUT, REPO } from './helpers.js';
+import { buildEnv, isRoot, NO_INITRAMFS, OUT, REPO } from './helpers.js';
 import { CHECKED_UPSTREAM_ELEMENTS, UPSTREAM_ELEMENTS_REPLACED_BY_DIB } from './upstream/checked-elements.js';
 
 const UPSTREAM = process.env.DIB_UPSTREAM_ELEMENTS ?? '/usr/lib/python3/dist-packages/diskimage_builder/elements';
@@ -66,6 +66,7 @@ describe.runIf(isRoot)('upstream DIB elements in a debian-minimal vm build', () 
     run = await runDib(['create', '-o', output, '-t', 'tar', 'debian-minimal', 'vm', 'upstream-checks', ...CHECKED_UPSTREAM_ELEMENTS], {
       env: buildEnv({
         ...everydayVariables(work),
+        ...NO_INITRAMFS,
         ELEMENTS_PATH: `${elementsDir}:${path.join(REPO, 'test/fixtures/elements')}`,
         HOME: path.join(work, 'home'),
         // Not a DIB_ variable: it reaches the fixture because the fixture's script reads it.

@@ -1,10 +1,8 @@
 import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
 import { bootstrapDebian } from './bootstrap.js';
-import { ERRORS } from './errors.js';
 
 export default defineElement({
-  errors: ERRORS,
   name: 'debian-minimal',
   description: 'A minimal Debian root filesystem (minbase) made with mmdebstrap or debootstrap, cached between builds',
   dependencies: ['dpkg', 'pkg-map', 'package-installs'],
@@ -22,23 +20,6 @@ export default defineElement({
     // The facts classic (upstream) elements read from the operating-system element.
     DIB_INIT_SYSTEM: { description: "The image's init system, as classic elements read it", default: 'systemd', schema: z.enum(['systemd']) },
     EFI_BOOT_DIR: { description: "Directory on the ESP holding the distribution's own EFI boot files", default: 'EFI/debian' },
-    DIB_DEBIAN_BOOTSTRAP_TOOL: {
-      description: 'auto (mmdebstrap when installed), mmdebstrap or debootstrap',
-      default: 'auto',
-      schema: z.enum(['auto', 'mmdebstrap', 'debootstrap']),
-    },
-    DIB_DEBIAN_BOOTSTRAP_INCLUDE: { description: 'Extra packages put in the cached base tree, comma separated', default: '' },
-    DIB_DEBIAN_INITRAMFS: {
-      description:
-        'build: make the initramfs of every kernel once, at post-install; skip: make none; auto: skip in ramdisk builds (they boot the kernel with their own), build otherwise',
-      default: 'auto',
-      schema: z.enum(['auto', 'build', 'skip']),
-    },
-    DIB_DEBIAN_BASE_CACHE_DAYS: {
-      description: 'Rebuild the cached base tree when older than this many days',
-      default: '7',
-      schema: z.string().regex(/^\d+$/, 'a whole number of days'),
-    },
   },
   hostTools: [{ anyOf: ['mmdebstrap', 'debootstrap'], apt: 'mmdebstrap', why: 'making the Debian base tree' }],
   packages: {

@@ -3,10 +3,9 @@
  * command (which revalidates a cached copy against the server), then extracted or
  * copied into the image.
  */
-import { createHash } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ElementError, type HostHookContext } from '@dib/core/element';
+import { cache, ElementError, type HostHookContext } from '@dib/core/element';
 import { ERRORS, failureText } from './errors.js';
 import { where, type Source } from './source.js';
 
@@ -28,15 +27,7 @@ export async function updateDownloadCache(ctx: HostHookContext, s: Source, cache
 }
 
 /** sha256 of the cached file, recorded in the image's manifest as the revision fetched. */
-export function sha256Of(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
+export const sha256Of = (file: string): Promise<string> => cache.sha256File(file);
 
 /**
  * Extracts the archive next to the image's /tmp, then copies into `dest` what the ref

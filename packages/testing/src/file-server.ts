@@ -31,12 +31,29 @@ function fileFor(root: string, urlPath: string): string | undefined {
   return existsSync(file) && statSync(file).isFile() ? file : undefined;
 }
 
-export async function serveDirectory(dir: string): Promise<FileServer> {
+export interface ServeOptions {
+  /**
+   * Asked for a path the directory does not hold (relative, without a leading slash):
+   * the file to answer with (for example one fetched into a cache), or undefined for 404.
+   */
+  fallback?: (relativePath: string) => Promise<string | undefined>;
+}
+
+export async function serveDirectory(dir: string, options: ServeOptions = {}): Promise<FileServer> {
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
-    requests.push(urlPath.replace(/^\/+/, ''));
-    const file = fileFor(dir, urlPath);
+    const relative = urlPath.replace(/^\/+/, '');
+    requests.push(relative);
+    let file = fileFor(dir, urlPath);
+    if (!file && options.fallback && !relative.split('/').includes('..')) {
+      try {
+        file = await options.fallback(relative);
+      } catch (e) {
+        res.writeHead(502).end(`${String(e)}\n`);
+        return;
+      }
+    }
     if (!file) {
       res.writeHead(404).end('not found\n');
       return;

@@ -8,6 +8,7 @@ export { hostState, leakedSince, type HostState } from './host-state.js';
 export { planBuild, loadElement, runElementHook, type PlanBuildOptions, type RunHookOptions, type HookRun } from './in-process.js';
 export { stubCommands, type StubCommands } from './stub-commands.js';
 export { scratchSpace, type ScratchSpace } from './scratch-space.js';
-export { serveDirectory, GUEST_HOST_ADDRESS, type FileServer } from './file-server.js';
+export { serveDirectory, GUEST_HOST_ADDRESS, type FileServer, type ServeOptions } from './file-server.js';
+export { makeSigningKey, type SigningKey } from './signing-key.js';
 export { writeClassicElement, writeElementFiles, writePackageElement, type ClassicElementSpec, type PackageElementSpec } from './fixtures.js';
 export { bootImage, consoleTail, findOvmf, kvmUsable, LOGIN_PROMPT, type BootOptions, type BootResult, type BootDisk, type BootStep } from '@dib/qemu';

@@ -3,7 +3,7 @@
  * sharing DIB_IMAGE_CACHE do not write the same entry at once.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isProcessAlive } from '../host/process-alive.js';
 
@@ -20,6 +20,17 @@ const stableJson = (v: unknown): string =>
           .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
           .join(',')}}`
       : (JSON.stringify(v) ?? 'null');
+
+/** sha256 (hex) of a file's content, read as a stream: what verifies a cached download. */
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
 
 /** Runs fn holding an exclusive lock named by `file` (a directory `file.lock`); waits for other holders, breaks stale locks. */
 export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 30 * 60_000): Promise<T> {

@@ -5,4 +5,8 @@ export const ERRORS = defineErrors({
     title: 'No cached base tree for an offline build',
     hint: 'Run the same build once without --offline to fill the cache (DIB_IMAGE_CACHE).',
   },
+  DIB_E_APT_KEYRING_MISSING: {
+    title: 'The archive keyring does not exist',
+    hint: "Point DIB_APT_KEYRING at an OpenPGP keyring file holding the archive's signing key (binary .gpg or armored .asc).",
+  },
 });

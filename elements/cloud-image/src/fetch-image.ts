@@ -1,0 +1,147 @@
+/**
+ * A distribution's cloud image in the image cache, proved to be the one its publisher
+ * signed: the checksum file and its signature are revalidated (If-Modified-Since) on
+ * every online build and checked with gpgv against the distribution's key; the image
+ * is hashed before every use, downloaded (or resumed) only when the cached copy does not
+ * match, and renamed to its final name only once it does. One lock per cached image.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { cache, ElementError, type HostHookContext } from '@dib/core/element';
+import { parseSha256Sums } from './checksums.js';
+import { download } from './download.js';
+import { ERRORS } from './errors.js';
+import { verifyDetachedSignature } from './signature.js';
+
+export interface CloudImageSource {
+  /** For messages: "Ubuntu noble amd64". */
+  title: string;
+  /** Directory under DIB_IMAGE_CACHE/cloud-images. */
+  cacheName: string;
+  /** Where the files are published (DIB_CLOUD_IMAGES), without a trailing slash. */
+  baseUrl: string;
+  /** The image's name there (BASE_IMAGE_FILE). */
+  file: string;
+  /** The checksum file's name there (SHA256SUMS). */
+  checksums: string;
+  /** Its detached signature's name there (SHA256SUMS.gpg). */
+  signature: string;
+  /** Keyring shipped with the distribution's element; DIB_CLOUD_IMAGE_KEYRING replaces it. */
+  keyring: string;
+}
+
+/** The verified image file: DIB_LOCAL_IMAGE as given, or the cached download. */
+export async function provideCloudImage(ctx: HostHookContext, source: CloudImageSource): Promise<string> {
+  const local = ctx.env.DIB_LOCAL_IMAGE;
+  if (local) {
+    if (!existsSync(local) || !statSync(local).isFile()) {
+      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_LOCAL_MISSING, `DIB_LOCAL_IMAGE=${local}: no such file`);
+    }
+    ctx.log(`using DIB_LOCAL_IMAGE ${local} (your own file: not checked against a published checksum)`);
+    return local;
+  }
+  const verifySignature = (ctx.env.DIB_CLOUD_IMAGE_VERIFY ?? 'signature') === 'signature';
+  const keyring = ctx.env.DIB_CLOUD_IMAGE_KEYRING || source.keyring;
+  if (verifySignature && !existsSync(keyring)) {
+    throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_KEYRING, `the keyring ${keyring} to check ${source.checksums} with does not exist`);
+  }
+  const dir = path.join(ctx.imageCache, 'cloud-images', source.cacheName);
+  mkdirSync(dir, { recursive: true });
+  const image = path.join(dir, source.file);
+  // Checksum files of different mirrors never stand in for each other.
+  const prefix = path.join(dir, `${cache.keyOf(source.baseUrl)}-`);
+  const files = { image, sums: `${prefix}${source.checksums}`, signature: `${prefix}${source.signature}` };
+  const url = (name: string) => `${source.baseUrl}/${name}`;
+
+  return cache.withLock(image, async () => {
+    const sumsText = ctx.offline
+      ? await cachedChecksums(ctx, source, files, verifySignature ? keyring : undefined)
+      : await freshChecksums(ctx, source, files, url, verifySignature ? keyring : undefined);
+    const expected = parseSha256Sums(sumsText).get(source.file);
+    if (!expected) {
+      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_NOT_LISTED, `${url(source.checksums)} lists no ${source.file} (${source.title})`);
+    }
+    if (existsSync(image)) {
+      if ((await cache.sha256File(image)) === expected) {
+        ctx.log(`using cached ${image}: it matches the ${verifySignature ? 'signed ' : ''}checksum ${expected}`);
+        return image;
+      }
+      ctx.log(`cached ${image} does not match the checksum ${expected}: fetching it again`);
+      if (ctx.offline) {
+        throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and the cached ${image} does not match its checksum ${expected}`);
+      }
+    } else if (ctx.offline) {
+      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and ${source.title} is not cached (${image})`);
+    }
+    await fetchVerified(ctx, url(source.file), image, expected);
+    return image;
+  });
+}
+
+type CacheFiles = { image: string; sums: string; signature: string };
+
+/** Downloads (or resumes) into IMAGE.partial and renames it once its hash is `expected`; a resumed file that does not match is fetched once more from the start. */
+async function fetchVerified(ctx: HostHookContext, url: string, image: string, expected: string): Promise<void> {
+  const partial = `${image}.partial`;
+  let resume = existsSync(partial);
+  for (;;) {
+    ctx.log(resume ? `resuming the download of ${url}` : `downloading ${url}`);
+    await download(ctx, url, { to: partial, resume });
+    const actual = await cache.sha256File(partial);
+    if (actual === expected) {
+      renameSync(partial, image);
+      return;
+    }
+    rmSync(partial, { force: true });
+    if (!resume) {
+      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_CHECKSUM, `${url} has sha256 ${actual}, but its signed checksum is ${expected}`);
+    }
+    ctx.log(`the resumed download does not match the checksum: downloading it from the start`);
+    resume = false;
+  }
+}
+
+/** Online: the checksum file revalidated with If-Modified-Since; a new one (and its signature) is cached only once verified. */
+async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, files: CacheFiles, url: (n: string) => string, keyring?: string) {
+  const sumsNew = `${files.sums}.new`;
+  const signatureNew = `${files.signature}.new`;
+  try {
+    const sums = await download(ctx, url(source.checksums), { to: sumsNew, ifNewerThan: existsSync(files.signature) || !keyring ? files.sums : undefined });
+    if (sums === 'not-modified') {
+      ctx.log(`${source.checksums} not modified since it was cached (304): using the cached copy`);
+      return await cachedChecksums(ctx, source, files, keyring);
+    }
+    if (keyring) {
+      await download(ctx, url(source.signature), { to: signatureNew });
+      await verifyDetachedSignature(ctx, keyring, sumsNew, signatureNew);
+      ctx.log(`${source.checksums} is signed by a key in ${keyring}`);
+      renameSync(signatureNew, files.signature);
+    } else {
+      ctx.log(`DIB_CLOUD_IMAGE_VERIFY=checksum: ${source.checksums} is used without checking its signature`);
+    }
+    renameSync(sumsNew, files.sums);
+    return readFileSync(files.sums, 'utf8');
+  } finally {
+    rmSync(sumsNew, { force: true });
+    rmSync(signatureNew, { force: true });
+  }
+}
+
+/** Offline (or after a 304): the cached checksum file, its signature checked again. */
+async function cachedChecksums(ctx: HostHookContext, source: CloudImageSource, files: CacheFiles, keyring?: string) {
+  const missing = [files.sums, ...(keyring ? [files.signature] : [])].filter((f) => !existsSync(f));
+  if (missing.length) {
+    throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and the cache has no ${missing.join(' or ')} for ${source.title}`);
+  }
+  if (keyring) {
+    try {
+      await verifyDetachedSignature(ctx, keyring, files.sums, files.signature);
+    } catch (e) {
+      // Never trusted again: the next online build fetches both afresh.
+      rmSync(files.sums, { force: true });
+      rmSync(files.signature, { force: true });
+      throw e;
+    }
+  }
+  return readFileSync(files.sums, 'utf8');
+}

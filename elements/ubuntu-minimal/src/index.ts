@@ -1,0 +1,26 @@
+import { defineElement } from '@dib/core/element';
+import { bootstrapUbuntu } from './bootstrap.js';
+
+export default defineElement({
+  name: 'ubuntu-minimal',
+  description: 'A minimal Ubuntu root filesystem (minbase) bootstrapped from the archive with mmdebstrap or debootstrap, cached between builds',
+  dependencies: ['ubuntu-common', 'dpkg', 'pkg-map', 'package-installs'],
+  provides: ['operating-system'],
+  env: {
+    DIB_UBUNTU_MIRROR_DISTS: {
+      description: 'Suites beside the release in sources.list (RELEASE-DIST), comma separated',
+      default: 'updates,security,backports',
+    },
+  },
+  hostTools: [{ anyOf: ['mmdebstrap', 'debootstrap'], apt: 'mmdebstrap', why: 'making the Ubuntu base tree' }],
+  packages: {
+    'systemd-sysv': null,
+    netbase: null,
+    'ca-certificates': null,
+    busybox: null,
+    sudo: null,
+    zstd: null,
+    'apt-utils': { phase: 'pre-install' },
+  },
+  hooks: { root: [{ name: '08-ubuntu-bootstrap', run: bootstrapUbuntu }] },
+});
