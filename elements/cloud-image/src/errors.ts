@@ -27,7 +27,7 @@ export const ERRORS = defineErrors({
   },
   DIB_E_CLOUD_IMAGE_FORMAT: {
     title: 'The image file is of a kind dib cannot unpack',
-    hint: 'Use a squashfs or tar root filesystem image (the file kinds the element documents).',
+    hint: 'Use a squashfs or tar root filesystem, or a qcow2/raw disk whose root filesystem (ext4, xfs or btrfs) holds /etc/fstab.',
   },
   DIB_E_CLOUD_IMAGE_KEYRING: {
     title: 'The keyring to verify the checksum file with does not exist',

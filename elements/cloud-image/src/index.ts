@@ -27,5 +27,7 @@ export default defineElement({
     { anyOf: ['curl'], apt: 'curl', why: 'downloading cloud images and their checksum files' },
     { anyOf: ['gpgv'], apt: 'gpgv', why: "checking the checksum file's signature" },
     { anyOf: ['unsquashfs'], apt: 'squashfs-tools', why: 'unpacking squashfs cloud images' },
+    { anyOf: ['qemu-img'], apt: 'qemu-utils', why: 'reading qcow2 guest images' },
+    { anyOf: ['sfdisk'], apt: 'fdisk', why: "reading a guest image's partition table" },
   ],
 });

@@ -1,13 +1,15 @@
 /**
- * A root filesystem image unpacked into the image tree, by what the file is (its
- * magic bytes, not its name): squashfs (Ubuntu's cloud images) or a tar archive,
- * plain or compressed. Ownership, modes and extended attributes are kept.
+ * A cloud image unpacked into the image tree, by what the file is (its magic bytes,
+ * not its name): squashfs (Ubuntu's cloud images), a tar archive (plain or
+ * compressed), or a guest disk image (qcow2, or raw with a partition table or a bare
+ * filesystem), whose root filesystem is copied out. Ownership, modes and extended
+ * attributes are kept.
  */
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
-import { ElementError, type HostHookContext } from '@dib/core/element';
-import { ERRORS } from './errors.js';
+import type { HostHookContext } from '@dib/core/element';
+import { unpackGuestImage } from './guest-image.js';
 
-export type ImageKind = 'squashfs' | 'tar' | 'qcow2' | 'unknown';
+export type ImageKind = 'squashfs' | 'tar' | 'qcow2' | 'raw';
 
 export function imageKind(file: string): ImageKind {
   const head = Buffer.alloc(512);
@@ -23,7 +25,8 @@ export function imageKind(file: string): ImageKind {
   // gzip, xz, zstd, bzip2: tar extracts them all; a plain tar says "ustar" at 257.
   if (starts('1f8b') || starts('fd377a585a00') || starts('28b52ffd') || starts('425a68')) return 'tar';
   if (head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
-  return 'unknown';
+  // Anything else is taken for a raw disk; the partition table and filesystem probes say whether it is one.
+  return 'raw';
 }
 
 export async function unpackImage(ctx: HostHookContext, file: string): Promise<void> {
@@ -45,9 +48,6 @@ export async function unpackImage(ctx: HostHookContext, file: string): Promise<v
       ctx.targetRoot,
     ]);
   } else {
-    throw new ElementError(
-      ERRORS.DIB_E_CLOUD_IMAGE_FORMAT,
-      `${file} is ${kind === 'qcow2' ? 'a qcow2 disk image' : 'neither squashfs nor a tar archive'}; this release unpacks squashfs and tar root filesystem images only`,
-    );
+    await unpackGuestImage(ctx, file, kind);
   }
 }

@@ -1,11 +1,13 @@
 import { defineElement } from '@dib/core/element';
 import { bootstrapUbuntu } from './bootstrap.js';
+import { ERRORS } from './errors.js';
 
 export default defineElement({
   name: 'ubuntu-minimal',
   description: 'A minimal Ubuntu root filesystem (minbase) bootstrapped from the archive with mmdebstrap or debootstrap, cached between builds',
   dependencies: ['ubuntu-common', 'dpkg', 'pkg-map', 'package-installs'],
   provides: ['operating-system'],
+  errors: ERRORS,
   env: {
     DIB_UBUNTU_MIRROR_DISTS: {
       description: 'Suites beside the release in sources.list (RELEASE-DIST), comma separated',

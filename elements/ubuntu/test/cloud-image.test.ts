@@ -149,7 +149,7 @@ describe('ubuntu cloud image', () => {
     expect(error).toMatchObject({ code: 'DIB_E_CLOUD_IMAGE_NOT_LISTED' });
   });
 
-  it('DIB_LOCAL_IMAGE is unpacked without a download; a missing or qcow2 one is refused', async () => {
+  it('DIB_LOCAL_IMAGE is unpacked without a download; a missing one, or a qcow2 holding no system, is refused', async () => {
     const requests = server.requests.length;
     const local = path.join(srv, 'noble/current', IMAGE);
     const r = await unpack({ cache: space.dir('cache'), env: { DIB_LOCAL_IMAGE: local } });

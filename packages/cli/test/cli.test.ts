@@ -2,7 +2,7 @@
  * The dib command line as a user meets it: the built bin run in a temp project with
  * fixture elements. Only --dry-run and read-only commands: nothing here needs root.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -182,6 +182,23 @@ describe('dib create --dry-run', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('DIB_E_CONFIG_INVALID');
     expect(r.stderr).toMatch(/command line: types\S*: /);
+  });
+
+  it('an unknown architecture (-a sparc) is refused before anything runs, naming the accepted ones', async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '-a', 'sparc', '-o', path.join(root, 'out'), 'myos']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_CONFIG_INVALID');
+    expect(r.stderr).toContain('command line: arch: not an architecture dib builds for: "sparc"; use amd64, arm64, armhf, i386, ppc64el, s390x');
+    expect(existsSync(path.join(root, 'out.log'))).toBe(false);
+  });
+
+  it("DIB's architecture aliases become Debian's names (-a aarch64 plans arm64)", async () => {
+    const root = fixtureProject();
+    const r = await dib(root, ['create', '--dry-run', '-a', 'aarch64', '-o', 'x', 'myos']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Image x: arm64');
+    expect(r.stdout).toMatch(/^ {2}ARCH=arm64 {2}\(dib\)$/m);
   });
 });
 

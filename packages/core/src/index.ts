@@ -1,5 +1,6 @@
 /** @dib/core public API. */
 export * from './errors.js';
+export { ARCHES, ARCH_ALIASES, canonicalArch, type Arch } from './arch.js';
 export * from './contract/phases.js';
 export * from './contract/manifest.js';
 export type { HookContext, HostHookContext, DiskHookContext, HookStep, HookRunOptions, AssembledDiskInfo } from './contract/hook-context.js';

@@ -4,6 +4,7 @@
  * there is one contract for both.
  */
 import { z } from 'zod';
+import { ARCH_HELP, ARCH_NAMES, canonicalArch } from '../arch.js';
 
 /** Output types dib knows; which are buildable is decided by the output registry. */
 export const KNOWN_OUTPUT_TYPES = ['tar', 'tgz', 'raw', 'qcow2', 'vhd', 'vmdk', 'squashfs', 'docker'] as const;
@@ -25,8 +26,11 @@ export const ImageSchema = z
     output: z.string().min(1).optional(),
     /** Output types (-t). */
     types: z.array(z.enum(KNOWN_OUTPUT_TYPES)).min(1).default(['qcow2']),
-    /** Target architecture (-a). */
-    arch: z.string().default('amd64'),
+    /** Target architecture (-a): Debian's names, or DIB's aliases (x86_64, aarch64, ...), which become Debian's. */
+    arch: z
+      .enum(ARCH_NAMES, { error: (issue) => `not an architecture dib builds for: ${JSON.stringify(issue.input)}; use ${ARCH_HELP}` })
+      .default('amd64')
+      .transform(canonicalArch),
     /** Extra packages to install (-p). */
     packages: z.array(z.string().min(1)).default([]),
     /** Variables for the hooks, as if exported; unlike the caller's environment, these pass as written. */
