@@ -23,6 +23,7 @@ const CURL_REASONS: Record<number, string> = {
   7: 'the server refused the connection or is unreachable',
   22: 'the server answered with an HTTP error',
   28: 'the transfer timed out (no progress)',
+  33: 'the server cannot resume a download (no byte ranges)',
   35: 'the TLS handshake failed',
   60: "the server's TLS certificate is not trusted",
 };

@@ -54,9 +54,12 @@ export async function provideCloudImage(ctx: HostHookContext, source: CloudImage
   const url = (name: string) => `${source.baseUrl}/${name}`;
 
   return cache.withLock(image, async () => {
-    const sumsText = ctx.offline
-      ? await cachedChecksums(ctx, source, files, verifySignature ? keyring : undefined)
-      : await freshChecksums(ctx, source, files, url, verifySignature ? keyring : undefined);
+    // Every image of one mirror (amd64, arm64, ...) shares its checksum file: a lock of its own.
+    const sumsText = await cache.withLock(files.sums, () =>
+      ctx.offline
+        ? cachedChecksums(ctx, source, files, verifySignature ? keyring : undefined)
+        : freshChecksums(ctx, source, files, url, verifySignature ? keyring : undefined),
+    );
     const expected = parseSha256Sums(sumsText).get(source.file);
     if (!expected) {
       throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_NOT_LISTED, `${url(source.checksums)} lists no ${source.file} (${source.title})`);
@@ -80,13 +83,25 @@ export async function provideCloudImage(ctx: HostHookContext, source: CloudImage
 
 type CacheFiles = { image: string; sums: string; signature: string };
 
-/** Downloads (or resumes) into IMAGE.partial and renames it once its hash is `expected`; a resumed file that does not match is fetched once more from the start. */
+/**
+ * Downloads (or resumes) into IMAGE.partial and renames it once its hash is `expected`.
+ * A resume that fails (a server without ranges) or gives a file that does not match is
+ * tried once more from the start.
+ */
 async function fetchVerified(ctx: HostHookContext, url: string, image: string, expected: string): Promise<void> {
   const partial = `${image}.partial`;
   let resume = existsSync(partial);
   for (;;) {
     ctx.log(resume ? `resuming the download of ${url}` : `downloading ${url}`);
-    await download(ctx, url, { to: partial, resume });
+    try {
+      await download(ctx, url, { to: partial, resume });
+    } catch (e) {
+      rmSync(partial, { force: true });
+      if (!resume) throw e;
+      ctx.log(`resuming failed (${(e as Error).message}): downloading it from the start`);
+      resume = false;
+      continue;
+    }
     const actual = await cache.sha256File(partial);
     if (actual === expected) {
       renameSync(partial, image);
@@ -101,16 +116,27 @@ async function fetchVerified(ctx: HostHookContext, url: string, image: string, e
   }
 }
 
-/** Online: the checksum file revalidated with If-Modified-Since; a new one (and its signature) is cached only once verified. */
+/**
+ * Online: the checksum file revalidated with If-Modified-Since; a new one (and its
+ * signature) is cached only once verified, and the bytes verified are the ones used. A
+ * cached pair that no longer verifies after a 304 is fetched again in full.
+ */
 async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, files: CacheFiles, url: (n: string) => string, keyring?: string) {
-  const sumsNew = `${files.sums}.new`;
-  const signatureNew = `${files.signature}.new`;
+  const sumsNew = `${files.sums}.new-${process.pid}`;
+  const signatureNew = `${files.signature}.new-${process.pid}`;
   try {
-    const sums = await download(ctx, url(source.checksums), { to: sumsNew, ifNewerThan: existsSync(files.signature) || !keyring ? files.sums : undefined });
-    if (sums === 'not-modified') {
+    const revalidate = existsSync(files.signature) || !keyring;
+    if ((await download(ctx, url(source.checksums), { to: sumsNew, ifNewerThan: revalidate ? files.sums : undefined })) === 'not-modified') {
       ctx.log(`${source.checksums} not modified since it was cached (304): using the cached copy`);
-      return await cachedChecksums(ctx, source, files, keyring);
+      try {
+        return await cachedChecksums(ctx, source, files, keyring);
+      } catch (e) {
+        if ((e as { code?: string }).code !== ERRORS.DIB_E_CLOUD_IMAGE_SIGNATURE.code) throw e;
+        ctx.log(`the cached ${source.checksums} does not verify: fetching it again`);
+        await download(ctx, url(source.checksums), { to: sumsNew });
+      }
     }
+    const text = readFileSync(sumsNew, 'utf8');
     if (keyring) {
       await download(ctx, url(source.signature), { to: signatureNew });
       await verifyDetachedSignature(ctx, keyring, sumsNew, signatureNew);
@@ -118,9 +144,11 @@ async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, fi
       renameSync(signatureNew, files.signature);
     } else {
       ctx.log(`DIB_CLOUD_IMAGE_VERIFY=checksum: ${source.checksums} is used without checking its signature`);
+      // A signature of an older checksum file must not be paired with this one later.
+      rmSync(files.signature, { force: true });
     }
     renameSync(sumsNew, files.sums);
-    return readFileSync(files.sums, 'utf8');
+    return text;
   } finally {
     rmSync(sumsNew, { force: true });
     rmSync(signatureNew, { force: true });

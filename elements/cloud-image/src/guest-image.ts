@@ -23,6 +23,9 @@ interface Filesystem {
   type: string;
   uuid?: string;
   label?: string;
+  /** The partition's own identity (GPT), for fstab's PARTUUID= and PARTLABEL=. */
+  partUuid?: string;
+  partLabel?: string;
 }
 
 interface FstabEntry {
@@ -68,25 +71,44 @@ export async function unpackGuestImage(ctx: HostHookContext, file: string, forma
     // The rest of the system's own fstab, parents before children (/boot before /boot/efi).
     for (const entry of root.fstab.filter((e) => e.mountpoint !== '/').sort((a, b) => a.mountpoint.length - b.mountpoint.length)) {
       const fs = filesystems.find((f) => matches(f, entry.spec));
-      if (!fs || !LINUX_FILESYSTEMS.has(fs.type)) continue;
+      if (!fs) {
+        if (!['swap', 'none'].includes(entry.mountpoint) && !entry.spec.startsWith('/dev/') && entry.spec.includes('=')) {
+          ctx.log(`guest image ${entry.mountpoint}: ${entry.spec} is on no filesystem of this disk; not copied`);
+        }
+        continue;
+      }
+      if (!LINUX_FILESYSTEMS.has(fs.type)) continue;
       const dir = await dirOf(fs, entry.options);
       if (!existsSync(dir)) continue;
       ctx.log(`guest image ${entry.mountpoint}: ${fs.type} ${path.relative(await topOf(fs), dir) || '(whole filesystem)'}`);
       await copyTree(ctx, dir, path.join(ctx.targetRoot, entry.mountpoint));
     }
   } finally {
-    for (const at of mounted.reverse()) await ctx.run('umount', [at]).catch(() => ctx.run('umount', ['--lazy', at]));
-    rmSync(work, { recursive: true, force: true });
+    // Every mount is released even when one will not let go; the directory stays then, for dib cleanup.
+    const stuck: string[] = [];
+    for (const at of mounted.reverse()) {
+      await ctx
+        .run('umount', [at])
+        .catch(() => ctx.run('umount', ['--lazy', at]))
+        .catch(() => stuck.push(at));
+    }
+    if (stuck.length) ctx.log(`warning: could not unmount ${stuck.join(', ')}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 
 /** Every filesystem on the disk: its partitions, or the whole file when it has no partition table. */
 async function probeFilesystems(ctx: HostHookContext, raw: string): Promise<Filesystem[]> {
-  let parts: { offset: number; size: number }[];
+  let parts: { offset: number; size: number; partUuid?: string; partLabel?: string }[];
   try {
     const table = JSON.parse((await ctx.run('sfdisk', ['--json', raw])).stdout).partitiontable;
     const sector = table.sectorsize ?? 512;
-    parts = table.partitions.map((p: { start: number; size: number }) => ({ offset: p.start * sector, size: p.size * sector }));
+    parts = table.partitions.map((p: { start: number; size: number; uuid?: string; name?: string }) => ({
+      offset: p.start * sector,
+      size: p.size * sector,
+      partUuid: p.uuid?.toLowerCase(),
+      partLabel: p.name,
+    }));
   } catch {
     parts = [{ offset: 0, size: 0 }];
   }
@@ -96,7 +118,7 @@ async function probeFilesystems(ctx: HostHookContext, raw: string): Promise<File
     const probe = await ctx.run('blkid', args).catch(() => ({ stdout: '' }));
     const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(probe.stdout)?.[1];
     const type = value('TYPE');
-    if (type) found.push({ offset: part.offset, size: part.size, type, uuid: value('UUID'), label: value('LABEL') });
+    if (type) found.push({ ...part, type, uuid: value('UUID'), label: value('LABEL') });
   }
   return found;
 }
@@ -124,8 +146,13 @@ export function parseFstab(text: string): FstabEntry[] {
     .map(([spec, mountpoint, , options = 'defaults']) => ({ spec, mountpoint, options: options.split(',') }));
 }
 
-const matches = (fs: Filesystem, spec: string) =>
-  (spec.startsWith('UUID=') && fs.uuid === spec.slice(5).replace(/"/g, '')) || (spec.startsWith('LABEL=') && fs.label === spec.slice(6).replace(/"/g, ''));
+/** Whether an fstab source (UUID=, LABEL=, PARTUUID=, PARTLABEL=) names this filesystem. */
+function matches(fs: Filesystem, spec: string): boolean {
+  const [key, ...rest] = spec.split('=');
+  const value = rest.join('=').replace(/"/g, '');
+  const own = { UUID: fs.uuid, LABEL: fs.label, PARTUUID: fs.partUuid, PARTLABEL: fs.partLabel }[key];
+  return own !== undefined && (key === 'PARTUUID' ? own === value.toLowerCase() : own === value);
+}
 
 /** Everything under `from` into `to`: owners, modes, links, extended attributes (SELinux labels included). */
 async function copyTree(ctx: HostHookContext, from: string, to: string): Promise<void> {

@@ -97,7 +97,10 @@ export async function bootstrapBaseTree(ctx: HostHookContext, spec: BaseTreeSpec
   if (spec.keyring) {
     const trusted = path.join(ctx.targetRoot, 'etc/apt/trusted.gpg.d');
     mkdirSync(trusted, { recursive: true });
-    copyFileSync(spec.keyring, path.join(trusted, `dib-${spec.cacheName}.${spec.keyring.endsWith('.asc') ? 'asc' : 'gpg'}`));
+    const copy = path.join(trusted, `dib-${spec.cacheName}.${spec.keyring.endsWith('.asc') ? 'asc' : 'gpg'}`);
+    copyFileSync(spec.keyring, copy);
+    // apt reads it as _apt: the user's file may be private.
+    chmodSync(copy, 0o644);
   }
 }
 

@@ -1,15 +1,17 @@
 import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
-import { DEFAULT_UBUNTU_RELEASE, UBUNTU_RELEASES, type UbuntuRelease } from './releases.js';
+import { ERRORS } from './errors.js';
+import { checkKernelChoice } from './kernel.js';
+import { DEFAULT_UBUNTU_RELEASE, UBUNTU_LTS_RELEASES, UBUNTU_RELEASES, type UbuntuRelease } from './releases.js';
 
-export { UBUNTU_RELEASES, DEFAULT_UBUNTU_RELEASE, type UbuntuRelease } from './releases.js';
+export { UBUNTU_RELEASES, UBUNTU_LTS_RELEASES, DEFAULT_UBUNTU_RELEASE, type UbuntuRelease } from './releases.js';
 export { UBUNTU_ARCHIVE_KEYRING, UBUNTU_CLOUD_IMAGE_KEYRING } from './keys.js';
 
 const KERNELS = ['linux-image-generic', 'linux-image-virtual', 'linux-image-kvm', 'linux-image-hwe'] as const;
-/** linux-image-hwe is a metapackage named after the release's version. */
+/** linux-image-hwe is a metapackage named after the release's version, on LTS releases only. */
 const hweKernels = Object.fromEntries(
-  (Object.entries(UBUNTU_RELEASES) as [UbuntuRelease, string][]).map(([release, version]) => [
-    `linux-generic-hwe-${version}`,
+  UBUNTU_LTS_RELEASES.map((release) => [
+    `linux-image-generic-hwe-${UBUNTU_RELEASES[release]}`,
     { when: ['DIB_UBUNTU_KERNEL = linux-image-hwe', `DIB_RELEASE = ${release}`] },
   ]),
 );
@@ -18,6 +20,8 @@ export default defineElement({
   name: 'ubuntu-common',
   description: 'What the Ubuntu elements share: release, archive components and mirror, the kernel choice, Ubuntu keys',
   dependencies: ['dpkg', 'pkg-map', 'package-installs'],
+  errors: ERRORS,
+  hooks: { root: [{ name: '00-ubuntu-kernel-choice', run: checkKernelChoice }] },
   env: {
     DISTRO_NAME: { description: 'Distribution name, for pkg-map and caches', default: 'ubuntu' },
     DIB_RELEASE: {
@@ -38,7 +42,7 @@ export default defineElement({
       default: 'main,universe',
     },
     DIB_UBUNTU_KERNEL: {
-      description: 'Kernel flavour: linux-image-generic, linux-image-virtual, linux-image-kvm (not arm64) or linux-image-hwe',
+      description: 'Kernel flavour: linux-image-generic, linux-image-virtual, linux-image-kvm (not arm64) or linux-image-hwe (LTS releases)',
       default: 'linux-image-generic',
       schema: z.enum(KERNELS),
     },

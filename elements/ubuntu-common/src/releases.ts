@@ -9,3 +9,6 @@ export const UBUNTU_RELEASES = {
 
 export type UbuntuRelease = keyof typeof UBUNTU_RELEASES;
 export const DEFAULT_UBUNTU_RELEASE: UbuntuRelease = 'noble';
+
+/** Long-term support releases: the only ones with a hardware-enablement (HWE) kernel. */
+export const UBUNTU_LTS_RELEASES: readonly UbuntuRelease[] = ['focal', 'jammy', 'noble', 'resolute'];

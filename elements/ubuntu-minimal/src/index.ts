@@ -14,7 +14,11 @@ export default defineElement({
       default: 'updates,security,backports',
     },
   },
-  hostTools: [{ anyOf: ['mmdebstrap', 'debootstrap'], apt: 'mmdebstrap', why: 'making the Ubuntu base tree' }],
+  hostTools: [
+    { anyOf: ['mmdebstrap', 'debootstrap'], apt: 'mmdebstrap', why: 'making the Ubuntu base tree' },
+    // mmdebstrap only suggests it; its Ubuntu script names the default archive.
+    { anyOf: ['debootstrap'], apt: 'debootstrap', why: 'naming the default Ubuntu archive (when DIB_DISTRIBUTION_MIRROR is unset)' },
+  ],
   packages: {
     'systemd-sysv': null,
     netbase: null,

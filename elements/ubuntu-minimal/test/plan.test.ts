@@ -4,11 +4,13 @@
  * before anything runs.
  */
 import { afterEach, expect, it } from 'vitest';
-import { planBuild } from '@dib/testing';
+import { loadElement, planBuild, runElementHook, scratchSpace } from '@dib/testing';
 import { REPO, runExtraData, type ExtraDataResult } from '../../package-installs/test/run-extra-data.js';
 
 let result: ExtraDataResult | undefined;
+const space = scratchSpace('dib-ubuntu-kernel');
 afterEach(() => {
+  space.clean();
   result?.remove();
   result = undefined;
 });
@@ -24,8 +26,16 @@ it('installs linux-image-generic by default, and the flavour DIB_UBUNTU_KERNEL n
 });
 
 it("linux-image-hwe is the release's HWE metapackage", async () => {
-  expect(await kernels({ DIB_UBUNTU_KERNEL: 'linux-image-hwe', DIB_RELEASE: 'jammy' })).toEqual(['linux-generic-hwe-22.04']);
-  expect(await kernels({ DIB_UBUNTU_KERNEL: 'linux-image-hwe' })).toEqual(['linux-generic-hwe-24.04']);
+  expect(await kernels({ DIB_UBUNTU_KERNEL: 'linux-image-hwe', DIB_RELEASE: 'jammy' })).toEqual(['linux-image-generic-hwe-22.04']);
+  expect(await kernels({ DIB_UBUNTU_KERNEL: 'linux-image-hwe' })).toEqual(['linux-image-generic-hwe-24.04']);
+});
+
+it('stops before anything is downloaded when an HWE kernel is asked of a release without one', async () => {
+  const element = await loadElement('ubuntu-common', { searchRoots: [REPO] });
+  const hook = (env: Record<string, string>) =>
+    runElementHook(element, 'root', '00-ubuntu-kernel-choice', { targetRoot: space.dir('root'), outputDir: space.dir('out'), env });
+  await expect(hook({ DIB_RELEASE: 'questing', DIB_UBUNTU_KERNEL: 'linux-image-hwe' })).rejects.toMatchObject({ code: 'DIB_E_UBUNTU_KERNEL_UNAVAILABLE' });
+  await expect(hook({ DIB_RELEASE: 'noble', DIB_UBUNTU_KERNEL: 'linux-image-hwe' })).resolves.toBeDefined();
 });
 
 it('refuses an unknown release or kernel when the build is planned, naming the accepted values', async () => {

@@ -46,9 +46,11 @@ export async function serveDirectory(dir: string, options: ServeOptions = {}): P
     const relative = urlPath.replace(/^\/+/, '');
     requests.push(relative);
     let file = fileFor(dir, urlPath);
-    if (!file && options.fallback && !relative.split('/').includes('..')) {
+    // The fallback gets the path decoded and normalised, never one that climbs out.
+    const decoded = path.posix.normalize(decodeURIComponent(urlPath)).replace(/^\/+/, '');
+    if (!file && options.fallback && !decoded.split('/').includes('..')) {
       try {
-        file = await options.fallback(relative);
+        file = await options.fallback(decoded);
       } catch (e) {
         res.writeHead(502).end(`${String(e)}\n`);
         return;
