@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootImage, hostState, leakedSince, runDib, type BootDisk, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
-import { buildEnv, isRoot, OUT } from './helpers.js';
+import { buildEnv, isRoot, OUT, VIRTUAL_INITRAMFS } from './helpers.js';
 
 const RAMDISK = path.join(OUT, 'deploy-ramdisk');
 const IMAGE = path.join(OUT, 'baremetal');
@@ -57,7 +57,7 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
   beforeAll(async () => {
     before = await hostState();
     ramdisk = await runDib(['ramdisk', '-o', RAMDISK, 'debian-minimal', 'deploy', 'ramdisk-marker', 'mellanox'], { env: await ramdiskEnv() });
-    image = await runDib(['create', '-o', IMAGE, '-t', 'qcow2', '--checksum', 'debian-minimal', 'vm', 'baremetal', 'issue-marker'], { env: buildEnv() });
+    image = await runDib(['create', '-o', IMAGE, '-t', 'qcow2', '--checksum', 'debian-minimal', 'vm', 'baremetal', 'issue-marker'], { env: buildEnv(VIRTUAL_INITRAMFS) });
     server = await serveDirectory(OUT);
     deployAppend = (checksum) =>
       `console=ttyS0 dib.deploy.url=${server.guestUrl(`${path.basename(IMAGE)}.qcow2`)} dib.deploy.checksum=${checksum} dib.deploy.after=poweroff`;

@@ -26,7 +26,7 @@ import {
   type HostState,
   type SigningKey,
 } from '@dib/testing';
-import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
+import { buildEnv, isRoot, NO_INITRAMFS, OUT, VIRTUAL_INITRAMFS } from './helpers.js';
 import { startUbuntuArchive, type UbuntuArchive } from './ubuntu/archive.js';
 
 const space = scratchSpace('dib-ubuntu-it');
@@ -127,7 +127,7 @@ describe.runIf(isRoot)('ubuntu vm from a signed cloud image', () => {
     await publishCloudImage(dir);
     images = await serveDirectory(dir);
     run = await runDib(['create', '-o', vm, '-t', 'qcow2,tar', 'ubuntu', 'vm'], {
-      env: buildEnv({ DIB_CLOUD_IMAGES: images.hostUrl('noble/current'), DIB_CLOUD_IMAGE_KEYRING: key.keyring, DIB_DISTRIBUTION_MIRROR: archive.url }),
+      env: buildEnv({ DIB_CLOUD_IMAGES: images.hostUrl('noble/current'), DIB_CLOUD_IMAGE_KEYRING: key.keyring, DIB_DISTRIBUTION_MIRROR: archive.url, ...VIRTUAL_INITRAMFS }),
     });
   });
   afterAll(async () => {

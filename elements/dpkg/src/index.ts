@@ -40,6 +40,12 @@ export default defineElement({
       default: 'auto',
       schema: z.enum(['auto', 'build', 'skip']),
     },
+    DIB_DEBIAN_INITRAMFS_MODULES: {
+      description:
+        "Modules in the initramfs: most (Debian's default, any hardware), netboot (network and NFS root), virtual (a virtual machine's disk and root filesystem drivers: virtio, Xen, Hyper-V, VMware, AHCI, NVMe; about a tenth of the build time); kept in the image for later kernels",
+      default: 'most',
+      schema: z.enum(['most', 'netboot', 'virtual']),
+    },
   },
   cacheMounts: [
     // One cache per distro/release/arch: .debs of different releases never mix.
