@@ -57,7 +57,9 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
   beforeAll(async () => {
     before = await hostState();
     ramdisk = await runDib(['ramdisk', '-o', RAMDISK, 'debian-minimal', 'deploy', 'ramdisk-marker', 'mellanox'], { env: await ramdiskEnv() });
-    image = await runDib(['create', '-o', IMAGE, '-t', 'qcow2', '--checksum', 'debian-minimal', 'vm', 'baremetal', 'issue-marker'], { env: buildEnv(VIRTUAL_INITRAMFS) });
+    image = await runDib(['create', '-o', IMAGE, '-t', 'qcow2', '--checksum', 'debian-minimal', 'vm', 'baremetal', 'issue-marker'], {
+      env: buildEnv(VIRTUAL_INITRAMFS),
+    });
     server = await serveDirectory(OUT);
     deployAppend = (checksum) =>
       `console=ttyS0 dib.deploy.url=${server.guestUrl(`${path.basename(IMAGE)}.qcow2`)} dib.deploy.checksum=${checksum} dib.deploy.after=poweroff`;

@@ -127,7 +127,12 @@ describe.runIf(isRoot)('ubuntu vm from a signed cloud image', () => {
     await publishCloudImage(dir);
     images = await serveDirectory(dir);
     run = await runDib(['create', '-o', vm, '-t', 'qcow2,tar', 'ubuntu', 'vm'], {
-      env: buildEnv({ DIB_CLOUD_IMAGES: images.hostUrl('noble/current'), DIB_CLOUD_IMAGE_KEYRING: key.keyring, DIB_DISTRIBUTION_MIRROR: archive.url, ...VIRTUAL_INITRAMFS }),
+      env: buildEnv({
+        DIB_CLOUD_IMAGES: images.hostUrl('noble/current'),
+        DIB_CLOUD_IMAGE_KEYRING: key.keyring,
+        DIB_DISTRIBUTION_MIRROR: archive.url,
+        ...VIRTUAL_INITRAMFS,
+      }),
     });
   });
   afterAll(async () => {
