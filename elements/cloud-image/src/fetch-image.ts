@@ -11,7 +11,8 @@ import { cache, ElementError, type HostHookContext } from '@dib/core/element';
 import { parseSha256Sums } from './checksums.js';
 import { download } from './download.js';
 import { ERRORS } from './errors.js';
-import { verifyDetachedSignature } from './signature.js';
+import { verifiedText, type ChecksumSignature } from './signature.js';
+import { byVersion } from './versions.js';
 
 export interface CloudImageSource {
   /** For messages: "Ubuntu noble amd64". */
@@ -20,12 +21,15 @@ export interface CloudImageSource {
   cacheName: string;
   /** Where the files are published (DIB_CLOUD_IMAGES), without a trailing slash. */
   baseUrl: string;
-  /** The image's name there (BASE_IMAGE_FILE). */
-  file: string;
-  /** The checksum file's name there (SHA256SUMS). */
+  /**
+   * The image's name there (BASE_IMAGE_FILE); or a pattern, when the name carries a
+   * build number only the checksum file knows (Fedora's): the newest name it lists that matches.
+   */
+  file: string | RegExp;
+  /** The checksum file's name there (SHA256SUMS, Fedora-Cloud-43-1.6-x86_64-CHECKSUM). */
   checksums: string;
-  /** Its detached signature's name there (SHA256SUMS.gpg). */
-  signature: string;
+  /** How the checksum file is signed. */
+  signature: ChecksumSignature;
   /** Keyring shipped with the distribution's element; DIB_CLOUD_IMAGE_KEYRING replaces it. */
   keyring: string;
 }
@@ -47,26 +51,26 @@ export async function provideCloudImage(ctx: HostHookContext, source: CloudImage
   }
   const dir = path.join(ctx.imageCache, 'cloud-images', source.cacheName);
   mkdirSync(dir, { recursive: true });
-  const image = path.join(dir, source.file);
   // Checksum files of different mirrors never stand in for each other.
   const prefix = path.join(dir, `${cache.keyOf(source.baseUrl)}-`);
-  const files = { image, sums: `${prefix}${source.checksums}`, signature: `${prefix}${source.signature}` };
+  const detached = typeof source.signature === 'object' ? source.signature.detached : undefined;
+  const files: ChecksumFiles = { sums: `${prefix}${source.checksums}`, signature: detached && `${prefix}${detached}` };
   const url = (name: string) => `${source.baseUrl}/${name}`;
+  const trust = verifySignature ? keyring : undefined;
 
+  // Every image of one mirror (amd64, arm64, ...) shares its checksum file: a lock of its own.
+  const sumsText = await cache.withLock(files.sums, () =>
+    ctx.offline ? cachedChecksums(ctx, source, files, trust) : freshChecksums(ctx, source, files, url, trust),
+  );
+  const [name, expected] = listedImage(parseSha256Sums(sumsText), source.file) ?? [];
+  if (!name || !expected) {
+    throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_NOT_LISTED, `${url(source.checksums)} lists no ${source.file} (${source.title})`);
+  }
+  const image = path.join(dir, name);
   return cache.withLock(image, async () => {
-    // Every image of one mirror (amd64, arm64, ...) shares its checksum file: a lock of its own.
-    const sumsText = await cache.withLock(files.sums, () =>
-      ctx.offline
-        ? cachedChecksums(ctx, source, files, verifySignature ? keyring : undefined)
-        : freshChecksums(ctx, source, files, url, verifySignature ? keyring : undefined),
-    );
-    const expected = parseSha256Sums(sumsText).get(source.file);
-    if (!expected) {
-      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_NOT_LISTED, `${url(source.checksums)} lists no ${source.file} (${source.title})`);
-    }
     if (existsSync(image)) {
       if ((await cache.sha256File(image)) === expected) {
-        ctx.log(`using cached ${image}: it matches the ${verifySignature ? 'signed ' : ''}checksum ${expected}`);
+        ctx.log(`using cached ${image}: it matches the ${trust ? 'signed ' : ''}checksum ${expected}`);
         return image;
       }
       ctx.log(`cached ${image} does not match the checksum ${expected}: fetching it again`);
@@ -76,12 +80,23 @@ export async function provideCloudImage(ctx: HostHookContext, source: CloudImage
     } else if (ctx.offline) {
       throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and ${source.title} is not cached (${image})`);
     }
-    await fetchVerified(ctx, url(source.file), image, expected);
+    await fetchVerified(ctx, url(name), image, expected);
     return image;
   });
 }
 
-type CacheFiles = { image: string; sums: string; signature: string };
+/** The listed name and checksum: the name itself, or the newest name matching the pattern. */
+function listedImage(sums: Map<string, string>, file: string | RegExp): [string, string] | undefined {
+  if (typeof file === 'string') return sums.has(file) ? [file, sums.get(file)!] : undefined;
+  const newest = [...sums.keys()]
+    .filter((n) => file.test(n))
+    .sort(byVersion)
+    .at(-1);
+  return newest === undefined ? undefined : [newest, sums.get(newest)!];
+}
+
+/** The cached checksum file, and its detached signature when there is one. */
+type ChecksumFiles = { sums: string; signature?: string };
 
 /**
  * Downloads (or resumes) into IMAGE.partial and renames it once its hash is `expected`.
@@ -121,11 +136,13 @@ async function fetchVerified(ctx: HostHookContext, url: string, image: string, e
  * signature) is cached only once verified, and the bytes verified are the ones used. A
  * cached pair that no longer verifies after a 304 is fetched again in full.
  */
-async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, files: CacheFiles, url: (n: string) => string, keyring?: string) {
+async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, files: ChecksumFiles, url: (n: string) => string, keyring?: string) {
   const sumsNew = `${files.sums}.new-${process.pid}`;
-  const signatureNew = `${files.signature}.new-${process.pid}`;
+  const signatureNew = files.signature && `${files.signature}.new-${process.pid}`;
+  const detached = typeof source.signature === 'object' ? source.signature.detached : undefined;
   try {
-    const revalidate = existsSync(files.signature) || !keyring;
+    // A detached signature must be cached too before a 304 can stand for both.
+    const revalidate = !keyring || !files.signature || existsSync(files.signature);
     if ((await download(ctx, url(source.checksums), { to: sumsNew, ifNewerThan: revalidate ? files.sums : undefined })) === 'not-modified') {
       ctx.log(`${source.checksums} not modified since it was cached (304): using the cached copy`);
       try {
@@ -136,40 +153,39 @@ async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, fi
         await download(ctx, url(source.checksums), { to: sumsNew });
       }
     }
-    const text = readFileSync(sumsNew, 'utf8');
+    let text: string;
     if (keyring) {
-      await download(ctx, url(source.signature), { to: signatureNew });
-      await verifyDetachedSignature(ctx, keyring, sumsNew, signatureNew);
+      if (detached && signatureNew) await download(ctx, url(detached), { to: signatureNew });
+      text = await verifiedText(ctx, keyring, sumsNew, signatureNew);
       ctx.log(`${source.checksums} is signed by a key in ${keyring}`);
-      renameSync(signatureNew, files.signature);
+      if (signatureNew && files.signature) renameSync(signatureNew, files.signature);
     } else {
+      text = readFileSync(sumsNew, 'utf8');
       ctx.log(`DIB_CLOUD_IMAGE_VERIFY=checksum: ${source.checksums} is used without checking its signature`);
       // A signature of an older checksum file must not be paired with this one later.
-      rmSync(files.signature, { force: true });
+      if (files.signature) rmSync(files.signature, { force: true });
     }
     renameSync(sumsNew, files.sums);
     return text;
   } finally {
     rmSync(sumsNew, { force: true });
-    rmSync(signatureNew, { force: true });
+    if (signatureNew) rmSync(signatureNew, { force: true });
   }
 }
 
 /** Offline (or after a 304): the cached checksum file, its signature checked again. */
-async function cachedChecksums(ctx: HostHookContext, source: CloudImageSource, files: CacheFiles, keyring?: string) {
-  const missing = [files.sums, ...(keyring ? [files.signature] : [])].filter((f) => !existsSync(f));
+async function cachedChecksums(ctx: HostHookContext, source: CloudImageSource, files: ChecksumFiles, keyring?: string) {
+  const missing = [files.sums, ...(keyring && files.signature ? [files.signature] : [])].filter((f) => !existsSync(f));
   if (missing.length) {
     throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and the cache has no ${missing.join(' or ')} for ${source.title}`);
   }
-  if (keyring) {
-    try {
-      await verifyDetachedSignature(ctx, keyring, files.sums, files.signature);
-    } catch (e) {
-      // Never trusted again: the next online build fetches both afresh.
-      rmSync(files.sums, { force: true });
-      rmSync(files.signature, { force: true });
-      throw e;
-    }
+  if (!keyring) return readFileSync(files.sums, 'utf8');
+  try {
+    return await verifiedText(ctx, keyring, files.sums, files.signature);
+  } catch (e) {
+    // Never trusted again: the next online build fetches it afresh.
+    rmSync(files.sums, { force: true });
+    if (files.signature) rmSync(files.signature, { force: true });
+    throw e;
   }
-  return readFileSync(files.sums, 'utf8');
 }

@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { ERRORS } from './errors.js';
 
 export { provideCloudImage, type CloudImageSource } from './fetch-image.js';
+export { newestListed, linkedNames, type ListingQuery } from './listing.js';
+export { byVersion } from './versions.js';
 export { unpackImage, imageKind, type ImageKind } from './unpack.js';
 export { parseSha256Sums } from './checksums.js';
+export { type ChecksumSignature } from './signature.js';
 export { ERRORS as CLOUD_IMAGE_ERRORS } from './errors.js';
 
 export default defineElement({

@@ -17,7 +17,7 @@ export async function unpackUbuntuCloudImage(ctx: HostHookContext): Promise<void
     baseUrl: (ctx.env.DIB_CLOUD_IMAGES || defaultCloudImages(release)).replace(/\/+$/, ''),
     file: ctx.env.BASE_IMAGE_FILE || `${release}-server-cloudimg-${ctx.arch}.squashfs`,
     checksums: 'SHA256SUMS',
-    signature: 'SHA256SUMS.gpg',
+    signature: { detached: 'SHA256SUMS.gpg' },
     keyring: UBUNTU_CLOUD_IMAGE_KEYRING,
   });
   await unpackImage(ctx, file);
