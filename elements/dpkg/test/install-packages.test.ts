@@ -3,12 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { stubCommands, type StubCommands } from '@dib/testing';
+import { FLOCK_STUB as FLOCK, stubCommands, type StubCommands } from '@dib/testing';
 
 const TOOL = path.resolve(import.meta.dirname, '../bin/install-packages');
 const PKG_MAP_BIN = path.resolve(import.meta.dirname, '../../pkg-map/bin');
-/** Takes the lock path and options off, and runs the command. */
-const FLOCK = 'while [ $# -gt 0 ]; do case "$1" in --nonblock) shift ;; --wait) shift 2 ;; *) break ;; esac; done; shift; [ $# -eq 0 ] || exec "$@"';
 let stubs: StubCommands | undefined;
 afterEach(() => stubs?.remove());
 

@@ -6,7 +6,7 @@ export { runDib, DIB_BIN, type DibRun } from './run-dib.js';
 export { listTar, readTarFile } from './tarball.js';
 export { hostState, leakedSince, type HostState } from './host-state.js';
 export { planBuild, loadElement, runElementHook, type PlanBuildOptions, type RunHookOptions, type HookRun } from './in-process.js';
-export { stubCommands, type StubCommands } from './stub-commands.js';
+export { stubCommands, FLOCK_STUB, type StubCommands } from './stub-commands.js';
 export { scratchSpace, type ScratchSpace } from './scratch-space.js';
 export { serveDirectory, GUEST_HOST_ADDRESS, type FileServer, type ServeOptions } from './file-server.js';
 export { makeSigningKey, type SigningKey } from './signing-key.js';

@@ -30,3 +30,7 @@ export function stubCommands(commands: Record<string, string>): StubCommands {
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A flock(1) stand-in: takes the options and the lock path off, and runs the command. */
+export const FLOCK_STUB =
+  'while [ $# -gt 0 ]; do case "$1" in --nonblock) shift ;; --wait) shift 2 ;; *) break ;; esac; done; shift; [ $# -eq 0 ] || exec "$@"';

@@ -1,0 +1,35 @@
+import { defineElement } from '@dib/core/element';
+import { z } from 'zod';
+import { ERRORS } from './errors.js';
+import { installBuildRepos } from './repo-conf.js';
+
+export { ERRORS as YUM_ERRORS } from './errors.js';
+export { repoFiles } from './repo-conf.js';
+
+export default defineElement({
+  name: 'yum',
+  description:
+    'dnf/rpm handling for Fedora- and RHEL-family images: install-packages, build-time repositories (DIB_YUM_REPO_CONF), shared dnf cache, package manifest',
+  dependencies: ['package-installs', 'pkg-map'],
+  errors: ERRORS,
+  env: {
+    YUM: { description: 'The package manager install-packages and classic elements call', default: 'dnf' },
+    DIB_YUM_REPO_CONF: {
+      description: 'Space-separated .repo files on the build host, used during the build only (removed at finalise)',
+    },
+    DIB_DNF_LOCAL_CACHE: {
+      description: 'Share downloaded packages and metadata between builds under DIB_IMAGE_CACHE/dnf ("0" turns it off)',
+      default: '1',
+    },
+    DIB_DNF_CACHE_LOCK_TIMEOUT: {
+      description: 'Seconds install-packages waits for another build using the shared dnf cache before failing',
+      default: '3600',
+      schema: z.string().regex(/^\d+$/, 'a whole number of seconds'),
+    },
+  },
+  hooks: { 'extra-data': [{ name: '20-yum-repo-conf', run: installBuildRepos }] },
+  cacheMounts: [
+    // One cache per distro/release/arch: packages and metadata of different releases never mix.
+    { cache: 'dnf/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/var/cache/dnf', disableWith: 'DIB_DNF_LOCAL_CACHE' },
+  ],
+});
