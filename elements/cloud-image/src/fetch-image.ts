@@ -46,6 +46,12 @@ export async function provideCloudImage(ctx: HostHookContext, source: CloudImage
   }
   const verifySignature = (ctx.env.DIB_CLOUD_IMAGE_VERIFY ?? 'signature') === 'signature';
   const keyring = ctx.env.DIB_CLOUD_IMAGE_KEYRING || source.keyring;
+  if (verifySignature && !keyring) {
+    throw new ElementError(
+      ERRORS.DIB_E_CLOUD_IMAGE_KEYRING,
+      `no keyring to check ${source.title}'s ${source.checksums} with: set DIB_CLOUD_IMAGE_KEYRING to your mirror's key, or DIB_CLOUD_IMAGE_VERIFY=checksum to trust the checksum file unsigned`,
+    );
+  }
   if (verifySignature && !existsSync(keyring)) {
     throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_KEYRING, `the keyring ${keyring} to check ${source.checksums} with does not exist`);
   }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { describeSource } from './elements/types.js';
-import { BUILD_DIRECTORY_VARIABLES, type BuildPlan } from './plan.js';
+import { BUILD_DIRECTORY_VARIABLES, withSecretsMasked, type BuildPlan } from './plan.js';
 
 const HookRef = z.object({ name: z.string(), element: z.string() }).strict();
 
@@ -56,13 +56,13 @@ export function planToJson(plan: BuildPlan): PlanJson {
   return {
     schemaVersion: 1,
     name: plan.name,
-    image: { ...plan.image },
+    image: { ...plan.image, environment: plan.image.environment && withSecretsMasked(plan.image.environment, plan.secrets) },
     elements: plan.elements.map((e) => ({ name: e.name, source: describeSource(e.source), reasons: [...e.reasons] })),
     phases: Object.fromEntries(
       Object.entries(plan.hooks.phases).map(([p, hooks]) => [p, hooks.map((h) => ({ name: h.name, element: h.element, typescript: !!h.hostHook }))]),
     ),
     environmentD: plan.hooks.environment.map((h) => ({ name: h.name, element: h.element })),
-    environment: { ...plan.environment },
+    environment: withSecretsMasked(plan.environment, plan.secrets),
     environmentOrigins: { ...plan.environmentOrigins },
     buildDirectoryVariables: [...BUILD_DIRECTORY_VARIABLES],
     cacheMounts: plan.cacheMounts.map((m) => ({ ...m })),

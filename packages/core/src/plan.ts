@@ -69,6 +69,15 @@ export interface PlannedCacheMount {
  */
 export const BUILD_DIRECTORY_VARIABLES = ['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR', '_LIB'] as const;
 
+/** The variables any element declares secret. */
+const secretVariables = (elements: readonly ResolvedElement[]) =>
+  [...new Set(elements.flatMap((el) => Object.entries(el.manifest.env).flatMap(([name, spec]) => (spec.secret ? [name] : []))))].sort();
+
+/** A copy of `env` fit to show: each secret that has a value becomes ***. */
+export function withSecretsMasked(env: Readonly<Record<string, string>>, secrets: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, secrets.includes(k) && v ? '***' : v]));
+}
+
 export interface BuildPlan {
   readonly name: string;
   readonly image: ImageOptions & { output: string };
@@ -77,6 +86,8 @@ export interface BuildPlan {
   /** Every variable hooks receive, decided now (the build directory's paths are added when it exists). */
   readonly environment: Record<string, string>;
   readonly environmentOrigins: Record<string, EnvOrigin>;
+  /** Variables elements declare secret (credentials): shown as *** wherever the plan is shown. */
+  readonly secrets: readonly string[];
   /** Cache directories mounted into the chroot, with variables expanded. */
   readonly cacheMounts: readonly PlannedCacheMount[];
   readonly outputs: readonly PlannedOutput[];
@@ -181,6 +192,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     hooks,
     environment,
     environmentOrigins,
+    secrets: secretVariables(elements),
     cacheMounts: cacheMounts(elements, environment, imageCache),
     outputs: [
       ...types.map((type) => ({
@@ -341,7 +353,8 @@ export function formatPlan(plan: BuildPlan): string {
   }
   lines.push('', 'Environment passed to hooks:');
   // One line per variable: a multi-line value (DIB_ENV) shows its line breaks as \n.
-  for (const [k, v] of Object.entries(plan.environment).sort()) lines.push(`  ${k}=${v.replace(/\n/g, '\\n')}  (${plan.environmentOrigins[k]})`);
+  for (const [k, v] of Object.entries(withSecretsMasked(plan.environment, plan.secrets)).sort())
+    lines.push(`  ${k}=${v.replace(/\n/g, '\\n')}  (${plan.environmentOrigins[k]})`);
   lines.push(`  ${BUILD_DIRECTORY_VARIABLES.join(', ')}: paths in the build directory, made when the build starts`);
   if (plan.cacheMounts.length) {
     lines.push('', 'Cache mounts (chroot phases, not finalise):');

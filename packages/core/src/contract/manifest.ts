@@ -21,6 +21,8 @@ export const EnvVarSchema = z
     default: z.string().optional(),
     /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
     schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
+    /** A credential: hooks receive it, but the plan, its JSON and the log show *** instead. */
+    secret: z.boolean().optional(),
   })
   .strict();
 

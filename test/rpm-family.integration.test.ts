@@ -1,0 +1,200 @@
+/**
+ * The RPM distributions built for real against sources on loopback (this machine reaches
+ * no Fedora or Red Hat host). One userland tree (Debian's, with dnf and rpm: the
+ * fedora-userland test element) is laid out as each distribution publishes its images
+ * (test/rpm/guest-disk.ts):
+ * - fedora: a Cloud Base qcow2 with Fedora's btrfs layout, its compose found from the
+ *   directory page and its clearsigned CHECKSUM checked, then dnf in the image installing
+ *   from RPM repositories made with rpmbuild and createrepo_c, one reached through
+ *   DIB_DISTRIBUTION_MIRROR and one through DIB_YUM_REPO_CONF;
+ * - rhel: a KVM guest qcow2 with RHEL's xfs layout given as DIB_LOCAL_IMAGE, registered
+ *   by a stand-in subscription-manager that records its command lines.
+ * The download, signature, disk, mirror, registration, repository and dnf steps are the
+ * real code paths.
+ */
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  hostState,
+  leakedSince,
+  listTar,
+  makeSigningKey,
+  readTarFile,
+  runDib,
+  scratchSpace,
+  serveDirectory,
+  type DibRun,
+  type FileServer,
+  type HostState,
+} from '@dib/testing';
+import { defaultImageCache } from '@dib/core';
+import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
+import { makeGuestDisk } from './rpm/guest-disk.js';
+import { publishFedoraCompose } from './rpm/fedora-mirror.js';
+import { makeRpmRepo } from './rpm/rpm-repo.js';
+
+const space = scratchSpace('dib-rpm-it');
+const userland = path.join(OUT, 'fedora-userland');
+const IMAGES = 'releases/45/Cloud/x86_64/images';
+let before: HostState;
+let srv: string;
+let server: FileServer;
+/** A .repo file on the host for DIB_YUM_REPO_CONF: the repository holding dib-extra-tool. */
+let extraRepo: string;
+
+beforeAll(async () => {
+  if (!isRoot) return;
+  before = await hostState();
+  srv = space.dir('srv');
+  server = await serveDirectory(srv);
+  const userlandRun = await runDib(['create', '-o', userland, '-t', 'tar', 'debian-minimal', 'fedora-userland'], { env: buildEnv(NO_INITRAMFS) });
+  expect(userlandRun.exitCode, userlandRun.stderr).toBe(0);
+  const rpmWork = space.dir('rpmbuild');
+  await makeRpmRepo(path.join(srv, 'mirror/releases/45/Everything/x86_64/os'), rpmWork, [
+    { name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } },
+  ]);
+  await makeRpmRepo(path.join(srv, 'mirror/updates/45/Everything/x86_64'), rpmWork, []);
+  await makeRpmRepo(path.join(srv, 'extra'), rpmWork, [{ name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } }]);
+  extraRepo = path.join(space.dir('host-repos'), 'dib-extra.repo');
+  writeFileSync(extraRepo, `[dib-extra]\nname=dib extra\nbaseurl=${server.hostUrl('extra')}\ngpgcheck=0\n`);
+});
+afterAll(async () => {
+  await server?.close();
+  space.clean();
+});
+
+describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mirrored repositories', () => {
+  const output = path.join(OUT, 'fedora');
+  let run: DibRun;
+  beforeAll(async () => {
+    const key = await makeSigningKey(space.dir('key'), 'Fedora (45) test');
+    const images = path.join(srv, IMAGES);
+    mkdirSync(images, { recursive: true });
+    const qcow2 = path.join(images, 'fedora.qcow2');
+    await makeGuestDisk('fedora', `${userland}.tar`, qcow2, space.dir('fedora-disk'));
+    await publishFedoraCompose(images, qcow2, key);
+    run = await runDib(['create', '-o', output, '-t', 'tar', 'fedora', 'fedora-test-packages'], {
+      env: buildEnv({
+        DIB_RELEASE: '45',
+        DIB_CLOUD_IMAGES: server.hostUrl(IMAGES),
+        DIB_CLOUD_IMAGE_KEYRING: key.keyring,
+        DIB_DISTRIBUTION_MIRROR: server.hostUrl('mirror'),
+        DIB_YUM_REPO_CONF: extraRepo,
+      }),
+    });
+  });
+
+  it('builds from the compose the directory lists, having checked its clearsigned CHECKSUM', () => {
+    expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
+    const log = readFileSync(`${output}.log`, 'utf8');
+    expect(log).toContain('the newest file matching');
+    expect(log).toContain('Fedora-Cloud-45-1.2-x86_64-CHECKSUM is signed by a key in');
+    expect(log).toMatch(/Fedora-Cloud-Base-Generic-45-1\.2\.x86_64\.qcow2 \(qcow2\)/);
+  });
+
+  it('unpacks the btrfs root subvolume, with /boot from its ext4 and /var and /home from their subvolumes', async () => {
+    const entries = await listTar(`${output}.tar`);
+    expect(entries.some((e) => /^\.?\/?boot\/vmlinuz-/.test(e))).toBe(true);
+    expect(entries.some((e) => /^\.?\/?var\/lib\/dpkg\/status$/.test(e))).toBe(true);
+    expect(await readTarFile(`${output}.tar`, 'etc/fstab')).toMatch(/ \/var btrfs subvol=var/);
+  });
+
+  it('installs with dnf from the mirror (metalinks replaced) and from DIB_YUM_REPO_CONF, which leaves with the build', async () => {
+    expect(await readTarFile(`${output}.tar`, 'etc/dib-fedora-marker')).toBe('installed by dnf from the mirror');
+    expect(await readTarFile(`${output}.tar`, 'usr/share/dib-extra-tool/README')).toBe('from DIB_YUM_REPO_CONF');
+    const fedoraRepo = await readTarFile(`${output}.tar`, 'etc/yum.repos.d/fedora.repo');
+    expect(fedoraRepo).toContain(`baseurl=${server.hostUrl('mirror')}/releases/$releasever/Everything/$basearch/os/`);
+    expect(fedoraRepo).not.toContain('metalink');
+    const repos = (await listTar(`${output}.tar`)).filter((e) => e.includes('etc/yum.repos.d/') && e.endsWith('.repo'));
+    expect(repos.map((e) => path.basename(e)).sort()).toEqual(['fedora-updates.repo', 'fedora.repo']);
+    expect(server.requests).toContain('mirror/releases/45/Everything/x86_64/os/repodata/repomd.xml');
+  });
+
+  it('records the RPMs in the manifests and keeps the downloads in the shared dnf cache', () => {
+    expect(readFileSync(`${output}.d/dib-packages`, 'utf8')).toMatch(/^dib-fedora-marker\tnoarch\t0:1\.0-1$/m);
+    expect(readFileSync(`${output}.d/dib-manifest-rpm-fedora`, 'utf8')).toContain('"package": "dib-extra-tool"');
+    const cached = path.join(defaultImageCache(process.env), 'dnf/fedora-45-amd64');
+    const rpms = readdirSync(cached, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.rpm'));
+    // dnf keeps one directory per repository URL: earlier runs' (other ports) may be there too.
+    expect(new Set(rpms.map((f) => path.basename(f)))).toEqual(new Set(['dib-extra-tool-1.0-1.noarch.rpm', 'dib-fedora-marker-1.0-1.noarch.rpm']));
+  });
+});
+
+describe.runIf(isRoot)('rhel from a guest image given as DIB_LOCAL_IMAGE, registered for the build', () => {
+  const output = path.join(OUT, 'rhel');
+  const PASSWORD = 'pw-never-in-the-image-7f3a';
+  /** Where the stand-in records its command lines: the chroot's /dev is the host's. */
+  const calls = `/dev/dib-test-subscription-manager-${process.pid}`;
+  let run: DibRun;
+  beforeAll(async () => {
+    const qcow2 = path.join(space.dir('rhel-image'), 'rhel-9.6-x86_64-kvm.qcow2');
+    await makeGuestDisk('rhel', `${userland}.tar`, qcow2, space.dir('rhel-disk'), (tree) => {
+      for (const repo of readdirSync(path.join(tree, 'etc/yum.repos.d'))) rmSync(path.join(tree, 'etc/yum.repos.d', repo));
+      const standIn = path.join(tree, 'usr/sbin/subscription-manager');
+      writeFileSync(
+        standIn,
+        [
+          '#!/bin/sh',
+          '# dib test stand-in for subscription-manager: records its command line, keeps a consumer certificate while registered.',
+          `printf '%s\\n' "$*" >> ${calls}`,
+          'case "$1" in',
+          '  register) mkdir -p /etc/pki/consumer && echo consumer > /etc/pki/consumer/cert.pem ;;',
+          '  unregister|clean) rm -f /etc/pki/consumer/cert.pem ;;',
+          'esac',
+          '',
+        ].join('\n'),
+      );
+      chmodSync(standIn, 0o755);
+    });
+    run = await runDib(['create', '-o', output, '-t', 'tar', 'rhel', 'rhel-test-packages'], {
+      env: buildEnv({
+        DIB_LOCAL_IMAGE: qcow2,
+        DIB_YUM_REPO_CONF: extraRepo,
+        REG_METHOD: 'portal',
+        REG_USER: 'ops',
+        REG_PASSWORD: PASSWORD,
+        REG_POOL_ID: 'pool42',
+        DIB_DEBUG_TRACE: '1',
+      }),
+    });
+  });
+  afterAll(() => rmSync(calls, { force: true }));
+
+  it('builds from the xfs guest image and installs with dnf from DIB_YUM_REPO_CONF', async () => {
+    expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
+    expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/unpacking .*rhel-9\.6-x86_64-kvm\.qcow2 \(qcow2\)/);
+    expect(await readTarFile(`${output}.tar`, 'usr/share/dib-extra-tool/README')).toBe('from DIB_YUM_REPO_CONF');
+    expect((await listTar(`${output}.tar`)).some((e) => /^\.?\/?boot\/vmlinuz-/.test(e))).toBe(true);
+  });
+
+  it('registers, attaches, enables only BaseOS and AppStream, and unregisters at the end', () => {
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+      `register --username=ops --password=${PASSWORD}`,
+      'attach --pool=pool42',
+      'repos --disable=*',
+      'repos --enable rhel-9-for-x86_64-baseos-rpms --enable rhel-9-for-x86_64-appstream-rpms',
+      'unregister',
+      'clean',
+    ]);
+  });
+
+  it('keeps the password out of the log, the manifests and the image, traced or not', async () => {
+    const log = readFileSync(`${output}.log`, 'utf8');
+    expect(log).toContain('--username=ops --password=***');
+    expect(log).not.toContain(PASSWORD);
+    for (const file of readdirSync(`${output}.d`)) expect(readFileSync(path.join(`${output}.d`, file), 'utf8'), file).not.toContain(PASSWORD);
+    const inImage = await execa('grep', ['--count', '--binary-files=text', PASSWORD, `${output}.tar`], { reject: false });
+    expect(inImage.stdout.trim()).toBe('0');
+    expect((await listTar(`${output}.tar`)).some((e) => e.endsWith('etc/pki/consumer/cert.pem'))).toBe(false);
+  });
+});
+
+describe.runIf(isRoot)('after the RPM builds', () => {
+  it('leaves no mount or loop device behind', async () => {
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
+});
