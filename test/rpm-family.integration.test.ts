@@ -38,6 +38,21 @@ import { makeRpmRepo } from './rpm/rpm-repo.js';
 const space = scratchSpace('dib-rpm-it');
 const userland = path.join(OUT, 'fedora-userland');
 const IMAGES = 'releases/45/Cloud/x86_64/images';
+const FILE_CONTEXTS = [
+  '/.*\tsystem_u:object_r:default_t:s0',
+  '/etc(/.*)?\tsystem_u:object_r:etc_t:s0',
+  '/etc/shadow.*\tsystem_u:object_r:shadow_t:s0',
+  '/usr(/.*)?\tsystem_u:object_r:usr_t:s0',
+  '',
+].join('\n');
+
+/** The SELinux label of each file in a tar, as extracted with its extended attributes. */
+async function labelsIn(tar: string, files: string[]): Promise<string[]> {
+  const dir = space.dir('labels');
+  await execa('tar', ['--extract', '--xattrs', '--xattrs-include=*', '--file', tar, '--directory', dir, ...files.map((f) => `./${f}`)]);
+  const script = 'import os,sys\nfor f in sys.argv[1:]: print(os.getxattr(f, "security.selinux").rstrip(b"\\0").decode())';
+  return (await execa('python3', ['-c', script, ...files.map((f) => path.join(dir, f))])).stdout.split('\n');
+}
 let before: HostState;
 let srv: string;
 let server: FileServer;
@@ -73,7 +88,12 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
     const images = path.join(srv, IMAGES);
     mkdirSync(images, { recursive: true });
     const qcow2 = path.join(images, 'fedora.qcow2');
-    await makeGuestDisk('fedora', `${userland}.tar`, qcow2, space.dir('fedora-disk'));
+    // Fedora ships an enforcing targeted policy; a few of its rules stand in for it.
+    await makeGuestDisk('fedora', `${userland}.tar`, qcow2, space.dir('fedora-disk'), (tree) => {
+      mkdirSync(path.join(tree, 'etc/selinux/targeted/contexts/files'), { recursive: true });
+      writeFileSync(path.join(tree, 'etc/selinux/config'), 'SELINUX=enforcing\nSELINUXTYPE=targeted\n');
+      writeFileSync(path.join(tree, 'etc/selinux/targeted/contexts/files/file_contexts'), FILE_CONTEXTS);
+    });
     await publishFedoraCompose(images, qcow2, key);
     run = await runDib(['create', '-o', output, '-t', 'tar', 'fedora', 'fedora-test-packages'], {
       env: buildEnv({
@@ -110,6 +130,15 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
     const repos = (await listTar(`${output}.tar`)).filter((e) => e.includes('etc/yum.repos.d/') && e.endsWith('.repo'));
     expect(repos.map((e) => path.basename(e)).sort()).toEqual(['fedora-updates.repo', 'fedora.repo']);
     expect(server.requests).toContain('mirror/releases/45/Everything/x86_64/os/repodata/repomd.xml');
+  });
+
+  it("labels the finished tree from the image's SELinux policy, the files dnf installed included", async () => {
+    expect(await labelsIn(`${output}.tar`, ['etc/dib-fedora-marker', 'etc/shadow', 'usr/share/dib-extra-tool/README'])).toEqual([
+      'system_u:object_r:etc_t:s0',
+      'system_u:object_r:shadow_t:s0',
+      'system_u:object_r:usr_t:s0',
+    ]);
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain('selinux: labelling the tree from the targeted policy (SELINUX=enforcing)');
   });
 
   it('records the RPMs in the manifests and keeps the downloads in the shared dnf cache', () => {

@@ -17,6 +17,11 @@ export default defineElement({
     DIB_YUM_REPO_CONF: {
       description: 'Space-separated .repo files on the build host, used during the build only (removed at finalise)',
     },
+    DIB_SELINUX_RELABEL: {
+      description: 'Label the finished tree from the image\'s SELinux policy with setfiles at the end of finalise ("0" leaves it to the first boot)',
+      default: '1',
+      schema: z.enum(['0', '1']),
+    },
     DIB_DNF_LOCAL_CACHE: {
       description: 'Share downloaded packages and metadata between builds under DIB_IMAGE_CACHE/dnf ("0" turns it off)',
       default: '1',

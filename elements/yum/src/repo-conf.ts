@@ -1,7 +1,7 @@
 /**
  * DIB_YUM_REPO_CONF: repository files on the build host that the image's dnf uses during
  * the build (a local mirror, a private repository). They are copied into
- * /etc/yum.repos.d and listed, so finalise.d/98-dnf-clean takes them out again.
+ * /etc/yum.repos.d and listed, so finalise.d/97-dnf-clean takes them out again.
  */
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

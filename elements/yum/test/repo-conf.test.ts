@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { loadElement, runElementHook, scratchSpace } from '@dib/testing';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
-const CLEAN = path.resolve(import.meta.dirname, '../finalise.d/98-dnf-clean');
+const CLEAN = path.resolve(import.meta.dirname, '../finalise.d/97-dnf-clean');
 const space = scratchSpace('dib-yum-repos');
 afterEach(space.clean);
 
