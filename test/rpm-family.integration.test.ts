@@ -33,7 +33,8 @@ import { defaultImageCache } from '@dib/core';
 import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
 import { makeGuestDisk } from './rpm/guest-disk.js';
 import { publishFedoraCompose } from './rpm/fedora-mirror.js';
-import { makeRpmRepo } from './rpm/rpm-repo.js';
+import { makeRpmRepo, makeTreeRpm } from './rpm/rpm-repo.js';
+import { FEDORA_MINIMAL_PACKAGES } from '@dib/element-fedora-minimal';
 
 const space = scratchSpace('dib-rpm-it');
 const userland = path.join(OUT, 'fedora-userland');
@@ -58,6 +59,8 @@ let srv: string;
 let server: FileServer;
 /** A .repo file on the host for DIB_YUM_REPO_CONF: the repository holding dib-extra-tool. */
 let extraRepo: string;
+/** A directory of .repo files for DIB_YUM_MINIMAL_BOOTSTRAP_REPOS: the repository holding the userland as one RPM. */
+let bootstrapRepos: string;
 
 beforeAll(async () => {
   if (!isRoot) return;
@@ -72,6 +75,12 @@ beforeAll(async () => {
   ]);
   await makeRpmRepo(path.join(srv, 'mirror/updates/45/Everything/x86_64'), rpmWork, []);
   await makeRpmRepo(path.join(srv, 'extra'), rpmWork, [{ name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } }]);
+  const userlandRepo = path.join(srv, 'bootstrap');
+  await makeTreeRpm(userlandRepo, space.dir('tree-rpm'), 'fixture-userland', `${userland}.tar`, FEDORA_MINIMAL_PACKAGES);
+  await makeRpmRepo(userlandRepo, rpmWork, []);
+  bootstrapRepos = space.dir('bootstrap-repos');
+  // Unsigned: the fixture's packages are not signed with Fedora's keys.
+  writeFileSync(path.join(bootstrapRepos, 'fixture.repo'), `[fixture]\nname=fixture\nbaseurl=${server.hostUrl('bootstrap')}\ngpgcheck=0\n`);
   extraRepo = path.join(space.dir('host-repos'), 'dib-extra.repo');
   writeFileSync(extraRepo, `[dib-extra]\nname=dib extra\nbaseurl=${server.hostUrl('extra')}\ngpgcheck=0\n`);
 });
@@ -150,6 +159,33 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
       .filter((f) => f.endsWith('.rpm'));
     // dnf keeps one directory per repository URL: earlier runs' (other ports) may be there too.
     expect(new Set(rpms.map((f) => path.basename(f)))).toEqual(new Set(['dib-extra-tool-1.0-1.noarch.rpm', 'dib-fedora-marker-1.0-1.noarch.rpm']));
+  });
+});
+
+describe.runIf(isRoot)("fedora-minimal bootstrapped by the host's dnf", () => {
+  const output = path.join(OUT, 'fedora-minimal');
+  let run: DibRun;
+  beforeAll(async () => {
+    run = await runDib(['create', '-o', output, '-t', 'tar', 'fedora-minimal', 'fedora-test-packages'], {
+      env: buildEnv({
+        DIB_RELEASE: '45',
+        DIB_YUM_MINIMAL_BOOTSTRAP_REPOS: bootstrapRepos,
+        DIB_DISTRIBUTION_MIRROR: server.hostUrl('mirror'),
+        DIB_YUM_REPO_CONF: extraRepo,
+      }),
+    });
+  });
+
+  it("installs the release's minimal set into the tree, then the image's own dnf installs from the mirror", async () => {
+    expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain(
+      `installing Fedora 45 (x86_64) into the tree with the host's dnf: ${FEDORA_MINIMAL_PACKAGES.join(' ')}`,
+    );
+    expect(await readTarFile(`${output}.tar`, 'etc/dib-fedora-marker')).toBe('installed by dnf from the mirror');
+    expect(await readTarFile(`${output}.tar`, 'usr/share/dib-extra-tool/README')).toBe('from DIB_YUM_REPO_CONF');
+    const packages = readFileSync(`${output}.d/dib-packages`, 'utf8');
+    expect(packages).toMatch(/^fixture-userland\tx86_64\t0:1\.0-1$/m);
+    expect(packages).toMatch(/^dib-fedora-marker\tnoarch\t/m);
   });
 });
 

@@ -44,3 +44,40 @@ export async function makeRpmRepo(dir: string, work: string, packages: TestPacka
   }
   await execa('createrepo_c', ['--quiet', dir]);
 }
+
+/**
+ * One RPM holding a whole tree (a tarball's, kernel modules and /dev left out), providing
+ * `provides`: a userland for a bootstrap to install, built without payload compression
+ * or post-processing, since it is unpacked once, on this machine.
+ */
+export async function makeTreeRpm(dir: string, work: string, name: string, tarball: string, provides: readonly string[]): Promise<void> {
+  mkdirSync(work, { recursive: true });
+  const file = path.join(work, `${name}.spec`);
+  writeFileSync(
+    file,
+    [
+      `Name: ${name}`,
+      'Version: 1.0',
+      'Release: 1',
+      `Summary: ${name}, a dib test userland`,
+      'License: Apache-2.0',
+      'AutoReqProv: no',
+      `Provides: ${provides.join(' ')}`,
+      '%define _binary_payload w0.ufdio',
+      '%define __spec_install_post %{nil}',
+      '%define __os_install_post %{nil}',
+      '%define _build_id_links none',
+      '%define debug_package %{nil}',
+      '%description',
+      `${name}, a dib test userland.`,
+      '%install',
+      'mkdir -p %{buildroot}',
+      `tar -xf ${tarball} -C %{buildroot} --exclude='./usr/lib/modules/*' --exclude='./dev/*'`,
+      '%files',
+      '%defattr(-,-,-,-)',
+      '/*',
+      '',
+    ].join('\n'),
+  );
+  await execa('rpmbuild', ['--quiet', '--define', `_topdir ${path.join(work, 'top')}`, '--define', `_rpmdir ${dir}`, '-bb', file]);
+}

@@ -8,8 +8,7 @@
 import { ElementError, type HostHookContext } from '@dib/core/element';
 import { newestListed, provideCloudImage, unpackImage } from '@dib/element-cloud-image';
 import { ERRORS } from './errors.js';
-import { FEDORA_KEYRING } from './keys.js';
-import { DEFAULT_FEDORA_RELEASE, FEDORA_ARCHES } from './releases.js';
+import { DEFAULT_FEDORA_RELEASE, FEDORA_ARCHES, FEDORA_KEYRING } from '@dib/element-fedora-common';
 
 const PRIMARY_ARCHES = new Set(['x86_64', 'aarch64']);
 
