@@ -50,6 +50,14 @@ describe.runIf(isRoot)('debian vm (MBR, BIOS)', () => {
     // DIB_DEBIAN_INITRAMFS_MODULES=virtual: Debian's default (most) makes about 30 MB.
     expect(statSync(`${output}-boot.initrd`).size).toBeLessThan(15_000_000);
   });
+
+  it('keeps the initramfs module choice in the image, so a later kernel gets the same', async () => {
+    // Read from the root filesystem at its offset, without mounting it.
+    const root = `${output}.raw?offset=${2048 * 512}`;
+    const cat = async (file: string) => (await execa('debugfs', ['-R', `cat ${file}`, root])).stdout;
+    expect(await cat('/etc/initramfs-tools/conf.d/dib-modules')).toBe('MODULES=list');
+    expect(await cat('/etc/initramfs-tools/hooks/dib-virtual-modules')).toContain('manual_add_modules virtio_pci virtio_blk');
+  });
 });
 
 describe.runIf(isRoot)('debian vm block-device-efi (GPT: ESP + BIOS boot + root)', () => {

@@ -12,7 +12,7 @@
  * The download, signature, disk, mirror, registration, repository and dnf steps are the
  * real code paths.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ import {
   type DibRun,
   type FileServer,
   type HostState,
+  type SigningKey,
 } from '@dib/testing';
 import { defaultImageCache } from '@dib/core';
 import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
@@ -61,28 +62,49 @@ let server: FileServer;
 let extraRepo: string;
 /** A directory of .repo files for DIB_YUM_MINIMAL_BOOTSTRAP_REPOS: the repository holding the userland as one RPM. */
 let bootstrapRepos: string;
+let key: SigningKey;
 
 beforeAll(async () => {
   if (!isRoot) return;
   before = await hostState();
   srv = space.dir('srv');
   server = await serveDirectory(srv);
-  const userlandRun = await runDib(['create', '-o', userland, '-t', 'tar', 'debian-minimal', 'fedora-userland'], { env: buildEnv(NO_INITRAMFS) });
+  // One throwaway key signs what Fedora signs: the CHECKSUM files and every package.
+  key = await makeSigningKey(space.dir('key'), 'Fedora (45) test');
+  const userlandRun = await runDib(['create', '-o', userland, '-t', 'tar', 'debian-minimal', 'fedora-userland'], {
+    env: buildEnv({ ...NO_INITRAMFS, DIB_TEST_RPM_GPG_KEY: key.armored }),
+  });
   expect(userlandRun.exitCode, userlandRun.stderr).toBe(0);
   const rpmWork = space.dir('rpmbuild');
-  await makeRpmRepo(path.join(srv, 'mirror/releases/45/Everything/x86_64/os'), rpmWork, [
-    { name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } },
-  ]);
-  await makeRpmRepo(path.join(srv, 'mirror/updates/45/Everything/x86_64'), rpmWork, []);
-  await makeRpmRepo(path.join(srv, 'extra'), rpmWork, [{ name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } }]);
+  await makeRpmRepo(
+    path.join(srv, 'mirror/releases/45/Everything/x86_64/os'),
+    rpmWork,
+    [{ name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } }],
+    key,
+  );
+  await makeRpmRepo(path.join(srv, 'mirror/updates/45/Everything/x86_64'), rpmWork, [], key);
+  await makeRpmRepo(
+    path.join(srv, 'extra'),
+    rpmWork,
+    [{ name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } }],
+    key,
+  );
+  copyFileSync(key.armored, path.join(srv, 'extra/RPM-GPG-KEY-dib-extra'));
   const userlandRepo = path.join(srv, 'bootstrap');
   await makeTreeRpm(userlandRepo, space.dir('tree-rpm'), 'fixture-userland', `${userland}.tar`, FEDORA_MINIMAL_PACKAGES);
-  await makeRpmRepo(userlandRepo, rpmWork, []);
+  await makeRpmRepo(userlandRepo, rpmWork, [], key);
+  // The host's dnf checks the bootstrap's packages against the key file; the image's dnf
+  // imports the extra repository's key from its URL.
   bootstrapRepos = space.dir('bootstrap-repos');
-  // Unsigned: the fixture's packages are not signed with Fedora's keys.
-  writeFileSync(path.join(bootstrapRepos, 'fixture.repo'), `[fixture]\nname=fixture\nbaseurl=${server.hostUrl('bootstrap')}\ngpgcheck=0\n`);
+  writeFileSync(
+    path.join(bootstrapRepos, 'fixture.repo'),
+    `[fixture]\nname=fixture\nbaseurl=${server.hostUrl('bootstrap')}\ngpgcheck=1\ngpgkey=file://${key.armored}\n`,
+  );
   extraRepo = path.join(space.dir('host-repos'), 'dib-extra.repo');
-  writeFileSync(extraRepo, `[dib-extra]\nname=dib extra\nbaseurl=${server.hostUrl('extra')}\ngpgcheck=0\n`);
+  writeFileSync(
+    extraRepo,
+    `[dib-extra]\nname=dib extra\nbaseurl=${server.hostUrl('extra')}\ngpgcheck=1\ngpgkey=${server.hostUrl('extra/RPM-GPG-KEY-dib-extra')}\n`,
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -93,7 +115,6 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
   const output = path.join(OUT, 'fedora');
   let run: DibRun;
   beforeAll(async () => {
-    const key = await makeSigningKey(space.dir('key'), 'Fedora (45) test');
     const images = path.join(srv, IMAGES);
     mkdirSync(images, { recursive: true });
     const qcow2 = path.join(images, 'fedora.qcow2');

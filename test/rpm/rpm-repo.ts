@@ -1,10 +1,12 @@
 /**
  * RPM repositories for the fedora tests: noarch packages made with rpmbuild, each
- * installing the files it is given, indexed with createrepo_c.
+ * installing the files it is given, signed with rpmsign as a distribution signs its
+ * packages, indexed with createrepo_c.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { SigningKey } from '@dib/testing';
 
 export interface TestPackage {
   name: string;
@@ -33,8 +35,8 @@ function spec(pkg: TestPackage): string {
   ].join('\n');
 }
 
-/** A repository at DIR holding PACKAGES (none makes an empty, valid repository). */
-export async function makeRpmRepo(dir: string, work: string, packages: TestPackage[]): Promise<void> {
+/** A repository at DIR holding PACKAGES (none makes an empty, valid repository), every package signed by KEY. */
+export async function makeRpmRepo(dir: string, work: string, packages: TestPackage[], key: SigningKey): Promise<void> {
   mkdirSync(dir, { recursive: true });
   for (const pkg of packages) {
     const file = path.join(work, `${pkg.name}.spec`);
@@ -42,13 +44,17 @@ export async function makeRpmRepo(dir: string, work: string, packages: TestPacka
     writeFileSync(file, spec(pkg));
     await execa('rpmbuild', ['--quiet', '--define', `_topdir ${path.join(work, 'top')}`, '--define', `_rpmdir ${dir}`, '-bb', file]);
   }
+  for (const rpm of readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.rpm')))
+    await key.signRpm(path.join(dir, rpm));
   await execa('createrepo_c', ['--quiet', dir]);
 }
 
 /**
  * One RPM holding a whole tree (a tarball's, kernel modules and /dev left out), providing
  * `provides`: a userland for a bootstrap to install, built without payload compression
- * or post-processing, since it is unpacked once, on this machine.
+ * or post-processing, since it is unpacked once, on this machine. makeRpmRepo signs it.
  */
 export async function makeTreeRpm(dir: string, work: string, name: string, tarball: string, provides: readonly string[]): Promise<void> {
   mkdirSync(work, { recursive: true });

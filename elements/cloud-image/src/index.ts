@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ERRORS } from './errors.js';
 
 export { provideCloudImage, type CloudImageSource } from './fetch-image.js';
-export { newestListed, linkedNames, type ListingQuery } from './listing.js';
+export { newestListed, linkedNames, type ListingQuery, type ListedFile } from './listing.js';
 export { byVersion } from './versions.js';
 export { unpackImage, imageKind, type ImageKind } from './unpack.js';
 export { parseSha256Sums } from './checksums.js';

@@ -37,20 +37,27 @@ export function linkedNames(html: string): string[] {
   return [...names];
 }
 
-export async function newestListed(ctx: HostHookContext, query: ListingQuery): Promise<string> {
+/** The file found, and `remember()`, to call once it served a build, so --offline builds use it. */
+export interface ListedFile {
+  name: string;
+  remember(): void;
+}
+
+export async function newestListed(ctx: HostHookContext, query: ListingQuery): Promise<ListedFile> {
   const dir = path.join(ctx.imageCache, 'cloud-images', query.cacheName);
   mkdirSync(dir, { recursive: true });
   const record = path.join(dir, `${cache.keyOf(`${query.baseUrl}\n${query.pattern.source}`)}-listing`);
+  const recorded = existsSync(record) ? readFileSync(record, 'utf8').trim() : undefined;
   if (ctx.offline) {
-    if (!existsSync(record)) {
-      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and no online build has read ${query.baseUrl}/ for ${query.title} yet`);
+    if (!recorded) {
+      throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and no online build has used ${query.baseUrl}/ for ${query.title} yet`);
     }
-    const name = readFileSync(record, 'utf8').trim();
-    ctx.log(`--offline: using ${name}, found in ${query.baseUrl}/ by an earlier build`);
-    return name;
+    ctx.log(`--offline: using ${recorded}, found in ${query.baseUrl}/ by an earlier build`);
+    return { name: recorded, remember: () => {} };
   }
   const page = `${record}.new-${process.pid}`;
   try {
+    rmSync(page, { force: true });
     await download(ctx, `${query.baseUrl}/`, { to: page });
     const newest = linkedNames(readFileSync(page, 'utf8'))
       .filter((n) => query.pattern.test(n))
@@ -59,10 +66,21 @@ export async function newestListed(ctx: HostHookContext, query: ListingQuery): P
     if (!newest) {
       throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_NOT_LISTED, `${query.baseUrl}/ links to no file matching ${query.pattern} (${query.title})`);
     }
-    writeFileSync(page, `${newest}\n`);
-    renameSync(page, record);
+    // The page is not signed: a mirror hiding newer files must not turn builds back to an older, still validly signed one.
+    if (recorded && byVersion(newest, recorded) < 0) {
+      throw new ElementError(
+        ERRORS.DIB_E_CLOUD_IMAGE_NOT_LISTED,
+        `${query.baseUrl}/ now offers ${newest}, older than ${recorded} which an earlier build used: refusing to go back (a mirror out of date, or one holding back updates). Use another mirror, or delete ${record} to accept the older file`,
+      );
+    }
     ctx.log(`${query.baseUrl}/: the newest file matching ${query.pattern} is ${newest}`);
-    return newest;
+    return {
+      name: newest,
+      remember: () => {
+        writeFileSync(`${record}.new-${process.pid}`, `${newest}\n`);
+        renameSync(`${record}.new-${process.pid}`, record);
+      },
+    };
   } finally {
     rmSync(page, { force: true });
   }

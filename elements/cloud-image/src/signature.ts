@@ -21,6 +21,8 @@ export async function verifiedText(ctx: HostHookContext, keyring: string, data: 
   // gpgv reads a relative --keyring from ~/.gnupg: always pass an absolute path.
   const args = detachedSignature ? [detachedSignature, data] : ['--output', signedPart, data];
   try {
+    // A file of the same name left by a killed build would make gpgv refuse to write.
+    rmSync(signedPart, { force: true });
     await ctx.run('gpgv', ['--keyring', path.resolve(keyring), ...args]);
     return readFileSync(detachedSignature ? data : signedPart, 'utf8');
   } catch (e) {

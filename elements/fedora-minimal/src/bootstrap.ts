@@ -4,9 +4,9 @@
  * DIB_YUM_MINIMAL_BOOTSTRAP_REPOS), signatures checked against Fedora's keys, downloads
  * kept in the image cache for the next build.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ElementError, type HostHookContext } from '@dib/core/element';
+import { cache, ElementError, type HostHookContext } from '@dib/core/element';
 import { DEFAULT_FEDORA_RELEASE, FEDORA_ARCHES, fedoraRpmKeys } from '@dib/element-fedora-common';
 import { ERRORS } from './errors.js';
 import { fedoraBootstrapRepos } from './repos.js';
@@ -36,25 +36,29 @@ export async function bootstrapFedoraMinimal(ctx: HostHookContext): Promise<void
   const scratch = mkdtempSync(path.join(path.dirname(ctx.targetRoot), 'fedora-minimal-'));
   try {
     const repos = reposDir(ctx, scratch);
-    const cache = path.join(ctx.imageCache, 'dnf-bootstrap', `fedora-${release}-${ctx.arch}`);
+    const dnfCache = path.join(ctx.imageCache, 'dnf-bootstrap', `fedora-${release}-${ctx.arch}`);
     const packages = [...FEDORA_MINIMAL_PACKAGES, ...(ctx.env.DIB_YUM_MINIMAL_EXTRA_PACKAGES ?? '').split(/[\s,]+/).filter(Boolean)];
     ctx.log(`installing Fedora ${release} (${arch}) into the tree with the host's dnf: ${packages.join(' ')}`);
-    await ctx.run('dnf', [
-      '-y',
-      `--installroot=${ctx.targetRoot}`,
-      `--releasever=${release}`,
-      `--forcearch=${arch}`,
-      `--setopt=reposdir=${repos}`,
-      `--setopt=cachedir=${cache}`,
-      '--setopt=keepcache=True',
-      '--setopt=install_weak_deps=False',
-      // The host's own dnf configuration (its variables, plugins) has no say in the image.
-      '--setopt=varsdir=/nonexistent',
-      '--noplugins',
-      ...(ctx.offline ? ['--cacheonly'] : []),
-      'install',
-      ...packages,
-    ]);
+    // Builds sharing the download cache take turns: dnf's own lock fails instead of waiting.
+    mkdirSync(dnfCache, { recursive: true });
+    await cache.withLock(dnfCache, () =>
+      ctx.run('dnf', [
+        '-y',
+        `--installroot=${ctx.targetRoot}`,
+        `--releasever=${release}`,
+        `--forcearch=${arch}`,
+        `--setopt=reposdir=${repos}`,
+        `--setopt=cachedir=${dnfCache}`,
+        '--setopt=keepcache=True',
+        '--setopt=install_weak_deps=False',
+        // The host's own dnf configuration (its variables, plugins) has no say in the image.
+        '--setopt=varsdir=/nonexistent',
+        '--noplugins',
+        ...(ctx.offline ? ['--cacheonly'] : []),
+        'install',
+        ...packages,
+      ]),
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

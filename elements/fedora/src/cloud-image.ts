@@ -2,7 +2,7 @@
  * The root tree from Fedora's Cloud Base image (the Generic qcow2): the release's
  * CHECKSUM file is found in the image directory (its name carries the compose, e.g.
  * Fedora-Cloud-45-1.2-x86_64-CHECKSUM), its inline signature checked against Fedora's
- * keys shipped here, the newest Generic qcow2 it lists downloaded, checked and cached,
+ * keys shipped in fedora-common, the newest Generic qcow2 it lists downloaded, checked and cached,
  * and its btrfs root (with /boot and the other subvolumes its fstab mounts) unpacked.
  */
 import { ElementError, type HostHookContext } from '@dib/core/element';
@@ -30,8 +30,8 @@ export async function unpackFedoraCloudImage(ctx: HostHookContext): Promise<void
   const baseUrl = (ctx.env.DIB_CLOUD_IMAGES || defaultCloudImages(release, arch)).replace(/\/+$/, '');
   const local = ctx.env.DIB_LOCAL_IMAGE;
   // The checksum file is looked up only when there is something to check.
-  const checksums = local
-    ? ''
+  const listed = local
+    ? undefined
     : await newestListed(ctx, { title, cacheName: 'fedora', baseUrl, pattern: new RegExp(`^Fedora-Cloud-${escape(release)}-[0-9.]+-${arch}-CHECKSUM$`) });
   const file = await provideCloudImage(ctx, {
     title,
@@ -39,9 +39,11 @@ export async function unpackFedoraCloudImage(ctx: HostHookContext): Promise<void
     baseUrl,
     // Generic since Fedora 41; the plain name before.
     file: ctx.env.BASE_IMAGE_FILE || new RegExp(`^Fedora-Cloud-Base-(Generic-)?${escape(release)}-[0-9.]+\\.${arch}\\.qcow2$`),
-    checksums,
+    checksums: listed?.name ?? '',
     signature: 'clearsigned',
     keyring: FEDORA_KEYRING,
   });
+  // Only a compose that was verified and cached is what --offline builds use.
+  listed?.remember();
   await unpackImage(ctx, file);
 }

@@ -5,7 +5,7 @@
  * squashfs under Fedora's qcow2 name (images are unpacked by their bytes, not their
  * names), so no mount is needed; the real btrfs qcow2 is the integration test's.
  */
-import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -116,11 +116,25 @@ describe('fedora cloud image', () => {
     expect(r.compose()).toBe('1.2');
   });
 
-  it('a CHECKSUM signed by another key is refused, and nothing is cached', async () => {
+  it('a CHECKSUM signed by another key is refused, and nothing is cached: no checksum file, no image, no compose for --offline', async () => {
     await publishRelease(path.join(srv, 'forged'), ['1.3'], otherKey);
-    const error = await unpack({ cache: space.dir('cache'), dir: 'forged' }).catch((e) => e);
+    const cache = space.dir('cache');
+    const error = await unpack({ cache, dir: 'forged' }).catch((e) => e);
     expect(error).toMatchObject({ code: 'DIB_E_CLOUD_IMAGE_SIGNATURE' });
     expect(error.message).toContain('Fedora-Cloud-45-1.3-x86_64-CHECKSUM');
+    expect(readdirSync(path.join(cache, 'cloud-images/fedora')).filter((f) => !f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('refuses a directory page that now offers an older compose than one a build already used (a mirror holding back updates)', async () => {
+    const dir = path.join(srv, 'rollback');
+    const cache = space.dir('cache');
+    await publishRelease(dir, ['1.5']);
+    expect((await unpack({ cache, dir: 'rollback' })).compose()).toBe('1.5');
+    rmSync(dir, { recursive: true });
+    await publishRelease(dir, ['1.4']);
+    const error = await unpack({ cache, dir: 'rollback' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'DIB_E_CLOUD_IMAGE_NOT_LISTED' });
+    expect(error.message).toContain('now offers Fedora-Cloud-45-1.4-x86_64-CHECKSUM, older than Fedora-Cloud-45-1.5-x86_64-CHECKSUM');
   });
 
   it('--offline uses the compose the last online build found, without a request; with nothing cached it says so', async () => {

@@ -58,7 +58,7 @@ describe('registration (pre-install)', () => {
     expect(eus.calls[0]).toBe('subscription-manager register --auto-attach --servicelevel=Premium --release=9.4 --username=u --password=p');
     expect(eus.calls).toContain('subscription-manager repos --enable rhel-9-for-x86_64-baseos-eus-rpms --enable rhel-9-for-x86_64-appstream-eus-rpms');
     expect(eus.calls.at(-1)).toBe('subscription-manager release --set=9.4');
-    const custom = await run(REGISTER, { REG_METHOD: 'portal', REG_USER: 'u', REG_PASSWORD: 'p', REG_REPOS: 'repo-a,repo-b' });
+    const custom = await run(REGISTER, { REG_METHOD: 'portal', REG_USER: 'u', REG_PASSWORD: 'p', REG_REPOS: 'repo-a, repo-b ,' });
     expect(custom.calls).toContain('subscription-manager repos --enable repo-a --enable repo-b');
   });
 

@@ -31,6 +31,13 @@ export function installBuildRepos(ctx: HostHookContext): void {
   if (!files.length) return;
   const dir = path.join(ctx.targetRoot, 'etc/yum.repos.d');
   mkdirSync(dir, { recursive: true });
+  const clash = files.find((f) => existsSync(path.join(dir, path.basename(f))));
+  if (clash) {
+    throw new ElementError(
+      ERRORS.DIB_E_YUM_REPO_CONF,
+      `DIB_YUM_REPO_CONF: the image has its own /etc/yum.repos.d/${path.basename(clash)}, which ${clash} would replace and the build would then remove; give yours another name`,
+    );
+  }
   for (const file of files) {
     copyFileSync(file, path.join(dir, path.basename(file)));
     ctx.log(`DIB_YUM_REPO_CONF: ${file} is /etc/yum.repos.d/${path.basename(file)} for the build`);

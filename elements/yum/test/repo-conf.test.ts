@@ -45,3 +45,20 @@ it('refuses a file that is missing, one dnf would not read, and two with one nam
     expect(error.message).toContain(message);
   }
 });
+
+it("refuses a file named like one of the image's own repositories, which finalise would then remove", async () => {
+  const host = space.dir('host');
+  writeFileSync(path.join(host, 'fedora.repo'), '[mine]\n');
+  const element = await loadElement('yum', { searchRoots: [REPO] });
+  const targetRoot = space.dir('root');
+  mkdirSync(path.join(targetRoot, 'etc/yum.repos.d'), { recursive: true });
+  writeFileSync(path.join(targetRoot, 'etc/yum.repos.d/fedora.repo'), '[fedora]\n');
+  const error = await runElementHook(element, 'extra-data', '20-yum-repo-conf', {
+    targetRoot,
+    outputDir: space.dir('out'),
+    env: { DIB_YUM_REPO_CONF: path.join(host, 'fedora.repo') },
+  }).catch((e) => e);
+  expect(error).toMatchObject({ code: 'DIB_E_YUM_REPO_CONF' });
+  expect(error.message).toContain('the image has its own /etc/yum.repos.d/fedora.repo');
+  expect(readFileSync(path.join(targetRoot, 'etc/yum.repos.d/fedora.repo'), 'utf8')).toBe('[fedora]\n');
+});

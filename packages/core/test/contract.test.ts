@@ -70,3 +70,12 @@ describe('element error catalogues', () => {
     expect(e.message).toContain("errors.DIB_E_TYPO_ONE: the entry's code is DIB_E_TYPO_TWO");
   });
 });
+
+describe('secret variables', () => {
+  it('are refused under a DIB_* name, which the image records', async () => {
+    const e = await dibError(loadOne({ name: 'typo', description: 'd', env: { DIB_TYPO_TOKEN: { description: 'a token', secret: true } } }));
+    expect(e.code).toBe('DIB_E_MANIFEST_INVALID');
+    expect(e.message).toContain('env.DIB_TYPO_TOKEN.secret');
+    expect(e.message).toContain('/etc/dib_environment');
+  });
+});

@@ -21,7 +21,10 @@ export const EnvVarSchema = z
     default: z.string().optional(),
     /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
     schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
-    /** A credential: hooks receive it, but the plan, its JSON and the log show *** instead. */
+    /**
+     * A credential: hooks receive it, but the plan (text and JSON, the config file's
+     * environment included) shows ***. Not for DIB_* names, which are recorded in the image.
+     */
     secret: z.boolean().optional(),
   })
   .strict();
@@ -180,7 +183,20 @@ export const ManifestSchema = z
     /** Elements that cannot be in the same build. */
     conflicts: z.array(elementName).default([]),
     /** Variables the element reads, with defaults. */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), EnvVarSchema).default({}),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), EnvVarSchema)
+      .default({})
+      .superRefine((env, ctx) => {
+        for (const [name, spec] of Object.entries(env)) {
+          if (spec.secret && name.startsWith('DIB_')) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name, 'secret'],
+              message: 'DIB_* variables are recorded in the image (/etc/dib_environment): a secret needs another name',
+            });
+          }
+        }
+      }),
     /** Packages to install or remove (DIB's package-installs), by generic name (mapped through pkgMap). */
     packages: z.record(z.string().min(1), PackageEntrySchema).default({}),
     /** This element installs the packages every element declares (package-installs does); without one, a build warns. */
