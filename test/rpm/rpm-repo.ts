@@ -35,15 +35,18 @@ function spec(pkg: TestPackage): string {
   ].join('\n');
 }
 
+/** Builds the binary RPM SPEC describes (named NAME.spec under WORK) into DIR. */
+async function rpmbuild(dir: string, work: string, name: string, spec: string): Promise<void> {
+  mkdirSync(work, { recursive: true });
+  const file = path.join(work, `${name}.spec`);
+  writeFileSync(file, spec);
+  await execa('rpmbuild', ['--quiet', '--define', `_topdir ${path.join(work, 'top')}`, '--define', `_rpmdir ${dir}`, '-bb', file]);
+}
+
 /** A repository at DIR holding PACKAGES (none makes an empty, valid repository), every package signed by KEY. */
 export async function makeRpmRepo(dir: string, work: string, packages: TestPackage[], key: SigningKey): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  for (const pkg of packages) {
-    const file = path.join(work, `${pkg.name}.spec`);
-    mkdirSync(work, { recursive: true });
-    writeFileSync(file, spec(pkg));
-    await execa('rpmbuild', ['--quiet', '--define', `_topdir ${path.join(work, 'top')}`, '--define', `_rpmdir ${dir}`, '-bb', file]);
-  }
+  for (const pkg of packages) await rpmbuild(dir, work, pkg.name, spec(pkg));
   for (const rpm of readdirSync(dir, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.rpm')))
@@ -57,10 +60,10 @@ export async function makeRpmRepo(dir: string, work: string, packages: TestPacka
  * or post-processing, since it is unpacked once, on this machine. makeRpmRepo signs it.
  */
 export async function makeTreeRpm(dir: string, work: string, name: string, tarball: string, provides: readonly string[]): Promise<void> {
-  mkdirSync(work, { recursive: true });
-  const file = path.join(work, `${name}.spec`);
-  writeFileSync(
-    file,
+  await rpmbuild(
+    dir,
+    work,
+    name,
     [
       `Name: ${name}`,
       'Version: 1.0',
@@ -85,5 +88,4 @@ export async function makeTreeRpm(dir: string, work: string, name: string, tarba
       '',
     ].join('\n'),
   );
-  await execa('rpmbuild', ['--quiet', '--define', `_topdir ${path.join(work, 'top')}`, '--define', `_rpmdir ${dir}`, '-bb', file]);
 }

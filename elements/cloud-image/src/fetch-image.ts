@@ -60,7 +60,7 @@ export async function provideCloudImage(ctx: HostHookContext, source: CloudImage
   // Checksum files of different mirrors never stand in for each other.
   const prefix = path.join(dir, `${cache.keyOf(source.baseUrl)}-`);
   const detached = typeof source.signature === 'object' ? source.signature.detached : undefined;
-  const files: ChecksumFiles = { sums: `${prefix}${source.checksums}`, signature: detached && `${prefix}${detached}` };
+  const files: ChecksumFiles = { sums: `${prefix}${source.checksums}`, signature: detached ? { name: detached, cached: `${prefix}${detached}` } : undefined };
   const url = (name: string) => `${source.baseUrl}/${name}`;
   const trust = verifySignature ? keyring : undefined;
 
@@ -101,8 +101,8 @@ function listedImage(sums: Map<string, string>, file: string | RegExp): [string,
   return newest === undefined ? undefined : [newest, sums.get(newest)!];
 }
 
-/** The cached checksum file, and its detached signature when there is one. */
-type ChecksumFiles = { sums: string; signature?: string };
+/** The cached checksum file, and its detached signature (its name on the mirror, its cached copy) when there is one. */
+type ChecksumFiles = { sums: string; signature?: { name: string; cached: string } };
 
 /**
  * Downloads (or resumes) into IMAGE.partial and renames it once its hash is `expected`.
@@ -144,11 +144,11 @@ async function fetchVerified(ctx: HostHookContext, url: string, image: string, e
  */
 async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, files: ChecksumFiles, url: (n: string) => string, keyring?: string) {
   const sumsNew = `${files.sums}.new-${process.pid}`;
-  const signatureNew = files.signature && `${files.signature}.new-${process.pid}`;
-  const detached = typeof source.signature === 'object' ? source.signature.detached : undefined;
+  const signature = files.signature;
+  const signatureNew = signature && `${signature.cached}.new-${process.pid}`;
   try {
     // A detached signature must be cached too before a 304 can stand for both.
-    const revalidate = !keyring || !files.signature || existsSync(files.signature);
+    const revalidate = !keyring || !signature || existsSync(signature.cached);
     if ((await download(ctx, url(source.checksums), { to: sumsNew, ifNewerThan: revalidate ? files.sums : undefined })) === 'not-modified') {
       ctx.log(`${source.checksums} not modified since it was cached (304): using the cached copy`);
       try {
@@ -161,15 +161,15 @@ async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, fi
     }
     let text: string;
     if (keyring) {
-      if (detached && signatureNew) await download(ctx, url(detached), { to: signatureNew });
+      if (signature && signatureNew) await download(ctx, url(signature.name), { to: signatureNew });
       text = await verifiedText(ctx, keyring, sumsNew, signatureNew);
       ctx.log(`${source.checksums} is signed by a key in ${keyring}`);
-      if (signatureNew && files.signature) renameSync(signatureNew, files.signature);
+      if (signature && signatureNew) renameSync(signatureNew, signature.cached);
     } else {
       text = readFileSync(sumsNew, 'utf8');
       ctx.log(`DIB_CLOUD_IMAGE_VERIFY=checksum: ${source.checksums} is used without checking its signature`);
       // A signature of an older checksum file must not be paired with this one later.
-      if (files.signature) rmSync(files.signature, { force: true });
+      if (signature) rmSync(signature.cached, { force: true });
     }
     renameSync(sumsNew, files.sums);
     return text;
@@ -181,17 +181,17 @@ async function freshChecksums(ctx: HostHookContext, source: CloudImageSource, fi
 
 /** Offline (or after a 304): the cached checksum file, its signature checked again. */
 async function cachedChecksums(ctx: HostHookContext, source: CloudImageSource, files: ChecksumFiles, keyring?: string) {
-  const missing = [files.sums, ...(keyring && files.signature ? [files.signature] : [])].filter((f) => !existsSync(f));
+  const missing = [files.sums, ...(keyring && files.signature ? [files.signature.cached] : [])].filter((f) => !existsSync(f));
   if (missing.length) {
     throw new ElementError(ERRORS.DIB_E_CLOUD_IMAGE_OFFLINE, `--offline, and the cache has no ${missing.join(' or ')} for ${source.title}`);
   }
   if (!keyring) return readFileSync(files.sums, 'utf8');
   try {
-    return await verifiedText(ctx, keyring, files.sums, files.signature);
+    return await verifiedText(ctx, keyring, files.sums, files.signature?.cached);
   } catch (e) {
     // Never trusted again: the next online build fetches it afresh.
     rmSync(files.sums, { force: true });
-    if (files.signature) rmSync(files.signature, { force: true });
+    if (files.signature) rmSync(files.signature.cached, { force: true });
     throw e;
   }
 }

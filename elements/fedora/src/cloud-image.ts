@@ -18,9 +18,8 @@ export function defaultCloudImages(release: string, fedoraArch: string): string 
   return `https://download.fedoraproject.org/pub/${tree}/releases/${release}/Cloud/${fedoraArch}/images`;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export async function unpackFedoraCloudImage(ctx: HostHookContext): Promise<void> {
+  // fedora-common's schema makes it a number, so it goes into the patterns as it is.
   const release = ctx.env.DIB_RELEASE || DEFAULT_FEDORA_RELEASE;
   const arch = FEDORA_ARCHES[ctx.arch];
   if (!arch && !ctx.env.DIB_LOCAL_IMAGE) {
@@ -32,13 +31,13 @@ export async function unpackFedoraCloudImage(ctx: HostHookContext): Promise<void
   // The checksum file is looked up only when there is something to check.
   const listed = local
     ? undefined
-    : await newestListed(ctx, { title, cacheName: 'fedora', baseUrl, pattern: new RegExp(`^Fedora-Cloud-${escape(release)}-[0-9.]+-${arch}-CHECKSUM$`) });
+    : await newestListed(ctx, { title, cacheName: 'fedora', baseUrl, pattern: new RegExp(`^Fedora-Cloud-${release}-[0-9.]+-${arch}-CHECKSUM$`) });
   const file = await provideCloudImage(ctx, {
     title,
     cacheName: 'fedora',
     baseUrl,
     // Generic since Fedora 41; the plain name before.
-    file: ctx.env.BASE_IMAGE_FILE || new RegExp(`^Fedora-Cloud-Base-(Generic-)?${escape(release)}-[0-9.]+\\.${arch}\\.qcow2$`),
+    file: ctx.env.BASE_IMAGE_FILE || new RegExp(`^Fedora-Cloud-Base-(Generic-)?${release}-[0-9.]+\\.${arch}\\.qcow2$`),
     checksums: listed?.name ?? '',
     signature: 'clearsigned',
     keyring: FEDORA_KEYRING,
