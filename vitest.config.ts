@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: ['test/require-root.ts'],
+          // Each test's build runs its scripts; the stage cache's own tests turn it on.
+          env: { DIB_STAGE_CACHE: '0' },
           include: ['packages/*/test/**/*.integration.test.ts', 'elements/*/test/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
           ...serial,
         },

@@ -1,9 +1,11 @@
 import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
 import { ERRORS } from './errors.js';
+import { aptArchiveProbes } from './archive-probes.js';
 
 export { bootstrapBaseTree, listOf, treeMirror, BASE_TREE_PACKAGES, type BaseTreeSpec } from './base-tree.js';
 export { ERRORS as DPKG_ERRORS } from './errors.js';
+export { aptArchiveProbes, aptSources } from './archive-probes.js';
 
 export default defineElement({
   name: 'dpkg',
@@ -47,6 +49,7 @@ export default defineElement({
       schema: z.enum(['most', 'netboot', 'virtual']),
     },
   },
+  cacheProbes: aptArchiveProbes,
   cacheMounts: [
     // One cache per distro/release/arch: .debs of different releases never mix.
     { cache: 'apt/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/var/cache/apt/archives', disableWith: 'DIB_APT_LOCAL_CACHE' },

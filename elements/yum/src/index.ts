@@ -2,9 +2,12 @@ import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
 import { ERRORS } from './errors.js';
 import { installBuildRepos } from './repo-conf.js';
+import { dnfRepoProbes } from './repo-probes.js';
 
 export { ERRORS as YUM_ERRORS } from './errors.js';
 export { repoFiles } from './repo-conf.js';
+
+export { dnfRepoProbes } from './repo-probes.js';
 
 export default defineElement({
   name: 'yum',
@@ -33,6 +36,7 @@ export default defineElement({
     },
   },
   hooks: { 'extra-data': [{ name: '20-yum-repo-conf', run: installBuildRepos }] },
+  cacheProbes: dnfRepoProbes,
   cacheMounts: [
     // One cache per distro/release/arch: packages and metadata of different releases never mix.
     { cache: 'dnf/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/var/cache/dnf', disableWith: 'DIB_DNF_LOCAL_CACHE' },

@@ -32,6 +32,8 @@ export interface GlobalOverrides {
   tmpfs?: boolean;
   minTmpfs?: number;
   offline?: boolean;
+  /** --no-cache: every phase runs; no stage is restored or stored. */
+  noCache?: boolean;
   logfile?: string;
   /** Ramdisk builds: --tmpfs / --no-tmpfs (they build on disk otherwise). */
   ramdiskTmpfs?: boolean;
@@ -108,6 +110,7 @@ export async function selectImages(
       searchRoots,
       imageCache: global.imageCache ? path.resolve(cwd, global.imageCache) : config.imageCache,
       offline: global.offline ?? config.offline,
+      noCache: global.noCache,
       tmpfs: global.tmpfs ?? config.tmpfs,
       minTmpfs: global.minTmpfs ?? config.minTmpfs,
       ramdiskTmpfs: global.ramdiskTmpfs,

@@ -2,6 +2,7 @@
 import { CORE_VERSION } from '@dib/core';
 import { bootTestCommand } from './commands/boot-test.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { cacheCommand } from './commands/cache.js';
 import { getKernelCommand } from './commands/get-kernel.js';
 import { initCommand } from './commands/init.js';
 import { newElementCommand } from './commands/new-element.js';
@@ -25,6 +26,7 @@ Commands:
   element-info    list elements, their dependencies and variables
   doctor          check (and with --fix install) the host tools a build needs
   cleanup         release mounts and directories left by a killed build
+  cache           list or prune the stage cache (stored phases and outputs of builds)
   boot-test       boot an image in QEMU and wait for a login prompt or a marker
   get-kernel      extract the kernel and initramfs from an image (disk-image-get-kernel)
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   'element-info': elementInfoCommand,
   doctor: doctorCommand,
   cleanup: cleanupCommand,
+  cache: cacheCommand,
   'boot-test': bootTestCommand,
   'get-kernel': getKernelCommand,
   init: initCommand,

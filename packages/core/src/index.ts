@@ -39,3 +39,7 @@ export { extractKernel, type ExtractedKernel } from './boot/get-kernel.js';
 export { newestKernel, newestVersion, type TreeKernel } from './boot/kernels.js';
 export { chooseLayout } from './block-device/choose-layout.js';
 export { assembleDisk, type AssembleContext, type AssembledDisk } from './block-device/assemble.js';
+export { lookupStages, describeLookup, type StageLookup } from './stage-cache/lookup.js';
+export { listEntries, pruneEntries, stagesDir, type ListedEntry, type StageMeta } from './stage-cache/entries.js';
+export { stageKeys } from './stage-cache/keys.js';
+export { DEFAULT_STAGE_CACHE_MAX_SIZE } from './stage-cache/settings.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { describeSource } from './elements/types.js';
 import { BUILD_DIRECTORY_VARIABLES, withSecretsMasked, type BuildPlan } from './plan.js';
+import { describeLookup, type StageLookup } from './stage-cache/lookup.js';
 
 const HookRef = z.object({ name: z.string(), element: z.string() }).strict();
 
@@ -46,12 +47,22 @@ export const PlanJsonSchema = z
     logfile: z.string(),
     hostTools: z.array(z.object({ anyOf: z.array(z.string()), apt: z.string().optional(), why: z.string(), neededBy: z.string() }).strict()),
     warnings: z.array(z.string()),
+    stageCache: z
+      .object({
+        enabled: z.boolean(),
+        directory: z.string(),
+        restore: z.string().nullable().describe('"outputs", or the phase after which the stored tree is restored; null: every phase runs'),
+        summary: z.array(z.string()).describe('what the stage cache will do, and entries passed over'),
+      })
+      .strict()
+      .describe('the stage cache, as looked up when the plan was printed'),
   })
   .strict();
 
 export type PlanJson = z.output<typeof PlanJsonSchema>;
 
-export function planToJson(plan: BuildPlan): PlanJson {
+/** `stages`: the stage cache lookup, when it was made (dib create --dry-run). */
+export function planToJson(plan: BuildPlan, stages?: StageLookup): PlanJson {
   const layout = plan.layout;
   return {
     schemaVersion: 1,
@@ -91,5 +102,11 @@ export function planToJson(plan: BuildPlan): PlanJson {
     logfile: plan.logfile,
     hostTools: plan.hostTools.map((t) => ({ anyOf: [...t.anyOf], apt: t.apt, why: t.why, neededBy: t.neededBy })),
     warnings: [...plan.warnings],
+    stageCache: {
+      enabled: plan.stageCache.enabled,
+      directory: plan.stageCache.dir,
+      restore: stages?.candidates[0]?.at ?? null,
+      summary: describeLookup(plan, stages),
+    },
   };
 }

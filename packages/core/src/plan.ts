@@ -20,8 +20,11 @@ import { sortRunParts } from './hooks/run-parts.js';
 import { PHASES, PHASE_NAMES } from './contract/phases.js';
 import { DEFAULT_ROOT_LABEL } from './contract/root-label.js';
 import { withIdentities } from './block-device/fstab.js';
+import { keyOf } from './cache/index.js';
+import { keyedEnvironment } from './stage-cache/keyed-environment.js';
 import { MANIFEST_IMAGE_DIR } from './executor/image-metadata.js';
 import { classicVariables, dibEnvText } from './classic/variables.js';
+import { stageCacheSettings, type StageCacheSettings } from './stage-cache/settings.js';
 
 export interface PlanRequest {
   /** Image name (used for IMAGE_NAME and messages). */
@@ -43,6 +46,8 @@ export interface PlanRequest {
   argv: readonly string[];
   /** False for checks that plan part of an image (dib doctor vm): no operating-system element needed. */
   requireOperatingSystem?: boolean;
+  /** --no-cache: run every phase, neither restore nor store stages. */
+  noCache?: boolean;
 }
 
 export interface PlannedOutput {
@@ -102,6 +107,8 @@ export interface BuildPlan {
   readonly logfile: string;
   readonly imageCache: string;
   readonly offline: boolean;
+  /** Stages stored after phases and restored by later builds with the same inputs. */
+  readonly stageCache: StageCacheSettings;
   readonly tmpfs: boolean;
   readonly minTmpfs: number;
   readonly hostTools: readonly NeededTool[];
@@ -156,8 +163,19 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const output = path.resolve(req.image.output);
   const rootLabel = req.image.rootLabel ?? DEFAULT_ROOT_LABEL;
   const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel, req.image.arch) : undefined;
-  // Identities are decided here, so fstab, the bootloader and the dry-run agree.
-  const layout = chosen && withIdentities(chosen.layout);
+  // Identities are decided here, so fstab, the bootloader and the dry-run agree; from the inputs, so rebuilds agree too.
+  const layout =
+    chosen &&
+    withIdentities(
+      chosen.layout,
+      keyOf({
+        elements: elements.map((e) => e.name),
+        env: keyedEnvironment(env.values),
+        arch: req.image.arch,
+        packages: req.image.packages,
+        layout: chosen.layout,
+      }),
+    );
   const hostTools = collectHostTools(elements, types, layout);
   const core = {
     ...coreVariables(req, elements, output, imageCache, rootLabel, layout),
@@ -209,6 +227,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     logfile: req.logfile ?? `${output}.log`,
     imageCache,
     offline: req.offline,
+    stageCache: stageCacheSettings(req.callerEnv, imageCache, req.noCache ?? false),
     // As ramdisk-image-create: ramdisk trees are built on disk unless tmpfs is asked for.
     tmpfs: ramdisk ? (req.ramdiskTmpfs ?? false) : req.tmpfs,
     minTmpfs: req.minTmpfs,

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { DibError } from '@dib/core';
+import { DibError, ImageSchema, type ImageOptionsInput, type PlanRequest } from '@dib/core';
 
 export { writeClassicElement, writePackageElement } from '@dib/testing';
 
@@ -37,3 +37,25 @@ export async function dibError(run: Promise<unknown> | (() => unknown)): Promise
 
 /** A shell hook body. */
 export const SCRIPT = '#!/bin/sh\nexit 0\n';
+
+/** A plan request for element `app` of a fixture project: elements in ./elements, packages in its node_modules. */
+export function planRequest(
+  root: string,
+  elementsDir: string,
+  image: Partial<ImageOptionsInput>,
+  callerEnv: NodeJS.ProcessEnv = {},
+  output = 'img',
+): PlanRequest {
+  return {
+    name: 'img',
+    image: { ...ImageSchema.parse({ elements: ['app'], ...image }), output: path.join(root, 'out', output) },
+    elementsPath: [elementsDir],
+    searchRoots: [root],
+    imageCache: path.join(root, 'cache'),
+    offline: false,
+    tmpfs: false,
+    minTmpfs: 4,
+    callerEnv,
+    argv: ['dib', 'create', 'app'],
+  };
+}

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImageSchema, PHASES, PHASE_NAMES, createPlan, formatPlan, type BuildPlan, type ImageOptionsInput, type PlanRequest } from '@dib/core';
-import { SCRIPT, dibError, useTempDirs, writeClassicElement, writePackageElement } from './helpers.js';
+import { SCRIPT, dibError, planRequest as request, useTempDirs, writeClassicElement, writePackageElement } from './helpers.js';
 
 const tempDir = useTempDirs();
 
@@ -31,21 +31,6 @@ function fixtureProject() {
     files: { 'install.d/50-app': SCRIPT, 'post-install.d/20-app': SCRIPT },
   });
   return { root, elementsDir };
-}
-
-function request(root: string, elementsDir: string, image: Partial<ImageOptionsInput>, callerEnv: NodeJS.ProcessEnv = {}): PlanRequest {
-  return {
-    name: 'img',
-    image: { ...ImageSchema.parse({ elements: ['app'], ...image }), output: path.join(root, 'out', 'img') },
-    elementsPath: [elementsDir],
-    searchRoots: [root],
-    imageCache: path.join(root, 'cache'),
-    offline: false,
-    tmpfs: false,
-    minTmpfs: 4,
-    callerEnv,
-    argv: ['dib', 'create', 'app'],
-  };
 }
 
 /** The variables (or their origins) that came from outside dib: element defaults, the config file, the caller. */

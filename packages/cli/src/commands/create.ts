@@ -1,6 +1,6 @@
 /** `dib create` / `disk-image-create`: plan, then build, each selected image. */
 import { existsSync, statSync } from 'node:fs';
-import { build, createPlan, DibError, formatPlan, OUTPUT_FORMATS, planToJson, type BuildEvent, type BuildPlan } from '@dib/core';
+import { build, createPlan, describeLookup, DibError, formatPlan, lookupStages, OUTPUT_FORMATS, planToJson, type BuildEvent, type BuildPlan } from '@dib/core';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
 import { EXIT, reportError } from '../exit.js';
@@ -41,7 +41,8 @@ dib options:
   --config FILE           config file (default: searched from the current directory)
   --elements-path DIR     classic element directory, before ELEMENTS_PATH (repeatable)
   --dry-run               print the plan (elements and why, phases and scripts, environment,
-                          outputs) and stop; needs no root
+                          outputs, what the stage cache restores) and stop; needs no root
+  --no-cache              run every phase: neither restore nor store stages (see dib cache)
   --json                  one JSON event per line on stdout (for CI systems)
   -h, --help              this help
 
@@ -88,6 +89,7 @@ const OPTIONS = {
   'ramdisk-element': { type: 'string' },
   'min-tmpfs': { type: 'string' },
   offline: { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
   checksum: { type: 'boolean' },
   'root-label': { type: 'string' },
   'mkfs-options': { type: 'string' },
@@ -149,6 +151,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
         ramdiskTmpfs: v.tmpfs ? true : v['no-tmpfs'] ? false : undefined,
         minTmpfs,
         offline: v.offline || undefined,
+        noCache: v['no-cache'] || undefined,
         logfile: v.logfile,
       },
       [...argv0, ...args],
@@ -157,7 +160,16 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
     const plans: BuildPlan[] = [];
     for (const req of requests) plans.push(await createPlan(req));
     if (v['dry-run']) {
-      for (const plan of plans) process.stdout.write(json ? `${JSON.stringify(planToJson(plan))}\n` : `${formatPlan(plan)}\n\n`);
+      for (const plan of plans) {
+        const stages = plan.stageCache.enabled ? await lookupStages(plan) : undefined;
+        process.stdout.write(
+          json
+            ? `${JSON.stringify(planToJson(plan, stages))}\n`
+            : `${formatPlan(plan)}\n\nStage cache (${plan.stageCache.dir}):\n${describeLookup(plan, stages)
+                .map((l) => `  ${l}`)
+                .join('\n')}\n\n`,
+        );
+      }
       return EXIT.ok;
     }
     for (const plan of plans) {

@@ -253,6 +253,13 @@ export const ManifestSchema = z
     noFinalImage: z.boolean().default(false),
     /** Sources to fetch into the image (DIB's source-repository-* files), for the source-repositories element. */
     sourceRepositories: z.array(SourceRepositorySchema).default([]),
+    /**
+     * What the image tree was made from that can change while the build's inputs stay
+     * the same: given the tree after a phase and the hooks' variables, the URLs to check
+     * (a package archive's signed index, e.g. dists/RELEASE/InRelease). A stored stage is
+     * reused only while each URL serves the same bytes as when it was stored.
+     */
+    cacheProbes: z.custom<(tree: string, env: Readonly<Record<string, string>>) => string[]>((v) => typeof v === 'function', 'a function').optional(),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z.partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema)).default({}),
   })

@@ -28,6 +28,7 @@ import { CommandError, CommandRunner } from './runner.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
 import { outputTasks } from './write-outputs.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
+import { BuildStages } from './stages.js';
 
 export interface BuildOptions {
   /** listr2 renderer: `default` on a TTY, `simple` otherwise, `silent` with --json. */
@@ -69,7 +70,8 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   let failure: unknown;
   try {
     ctx = await prepare(plan, runner, resources, log, emit, interrupted.signal);
-    await tasks(ctx, options.renderer).run();
+    const stages = await BuildStages.open(ctx, started);
+    await tasks(ctx, options.renderer, stages).run();
     const durationMs = Date.now() - started;
     log.line(`build finished in ${(durationMs / 1000).toFixed(1)}s`);
     return { outputs: [...plan.outputs], durationMs, logfile: plan.logfile };
@@ -155,18 +157,31 @@ async function prepare(
   return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, signal };
 }
 
-function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
+function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: BuildStages | undefined): Listr<unknown, BuildOptions['renderer'], 'simple'> {
+  const listOptions = {
+    concurrent: false,
+    exitOnError: true,
+    registerSignalListeners: false,
+    renderer,
+    fallbackRenderer: 'simple',
+    rendererOptions: { collapseSubtasks: true },
+  } as const;
+  if (stages?.outputsRestored) return new Listr([{ title: 'outputs restored from the stage cache', task: () => {} }], listOptions);
   const breaks = parseBreakpoints();
+  const restored = (phase: PhaseName) => (stages?.isRestored(phase) ? 'restored from the stage cache' : false);
+  const ran = new Set<PhaseName>();
   // The phase directory is read once, when the phase is about to start (skip runs then);
   // again only after a break shell, in which the user may have changed it.
   const found = new Map<PhaseName, HookEntry[]>();
   const phaseTasks: ListrTask[] = PHASE_NAMES.map((phase) => ({
     title: `${phase} (${PHASES[phase].where})`,
     skip: () => {
+      if (stages?.isRestored(phase)) return 'restored from the stage cache';
       found.set(phase, hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase));
       return found.get(phase)!.length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`) ? 'nothing to run' : false;
     },
     task: async (_, task) => {
+      ran.add(phase);
       const startedPhase = Date.now();
       ctx.emit({ event: 'phase-start', phase, where: PHASES[phase].where });
       ctx.log.line(`== phase ${phase} (${PHASES[phase].where})`);
@@ -195,7 +210,14 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
       );
     },
   }));
-  const always = (after: PhaseName, title: string, run: () => Promise<void>): ListrTask[] => [phaseTasks[PHASE_NAMES.indexOf(after)], { title, task: run }];
+  // A phase's steps: its scripts, what the core does after it, then storing the stage when that is worth it.
+  const store = (phase: PhaseName): ListrTask[] =>
+    stages ? [{ title: 'store stage', skip: () => !stages.worthStoring(ran.has(phase)), task: () => stages.storeTree(phase) }] : [];
+  const always = (after: PhaseName, title: string, run: () => Promise<void>): ListrTask[] => [
+    phaseTasks[PHASE_NAMES.indexOf(after)],
+    { title, skip: () => restored(after), task: run },
+    ...store(after),
+  ];
   const list: ListrTask[] = PHASE_NAMES.flatMap((phase, i) =>
     phase === 'root'
       ? always('root', 'check root tree', async () => checkRootTree(ctx))
@@ -210,16 +232,16 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer']): Listr {
               await ctx.chroot.close();
               tidyTree(ctx.targetRoot);
             })
-          : [phaseTasks[i]],
+          : [phaseTasks[i], ...store(phase)],
   );
-  return new Listr([...list, { title: 'write outputs', task: (_, task) => task.newListr(outputTasks(ctx), { concurrent: false, exitOnError: true }) }], {
-    concurrent: false,
-    exitOnError: true,
-    registerSignalListeners: false,
-    renderer,
-    fallbackRenderer: 'simple',
-    rendererOptions: { collapseSubtasks: true },
-  });
+  return new Listr(
+    [
+      ...list,
+      { title: 'write outputs', task: (_, task) => task.newListr(outputTasks(ctx), { concurrent: false, exitOnError: true }) },
+      ...(stages ? [{ title: 'store outputs', task: () => stages.storeOutputs() }] : []),
+    ],
+    listOptions,
+  );
 }
 
 function checkRootTree(ctx: BuildContext): void {

@@ -5,6 +5,7 @@ export type BuildEvent =
   | { event: 'phase-end'; phase: string; durationMs: number }
   | { event: 'script-start'; phase: string; script: string; element: string }
   | { event: 'script-end'; phase: string; script: string; element: string; durationMs: number; status: 'ok' | 'failed' }
+  | { event: 'stage'; action: 'restored' | 'stored'; at: string; key: string; bytes?: number; durationMs: number }
   | { event: 'output'; type: string; path: string; bytes: number }
   | { event: 'warning'; message: string }
   | { event: 'error'; code: string; message: string; location: Record<string, string | undefined> }

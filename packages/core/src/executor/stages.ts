@@ -1,0 +1,192 @@
+/**
+ * The stage cache in a running build: before the phases, the best stored stage is
+ * restored (the finished outputs, else the tree after the latest phase with a matching
+ * key); after a phase that cost enough, the tree is stored; after the outputs, they are.
+ * A damaged entry is named, discarded and the build goes on from the one before.
+ */
+import { constants, copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { withLock } from '../cache/index.js';
+import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
+import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache/archive.js';
+import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type StageEntry } from '../stage-cache/entries.js';
+import { describeLookup, lookupStages } from '../stage-cache/lookup.js';
+import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
+import { probeAll, probeUrls, type ProbeDigests } from '../stage-cache/probes.js';
+import type { BuildContext } from './context.js';
+import { writeAtomically } from './write-outputs.js';
+
+const TREE_ARCHIVE = 'tree.tar';
+const MANIFESTS_ARCHIVE = 'manifests.tar';
+/** Output files are stored under their suffix (OUTPUT.qcow2 as out.qcow2). */
+const OUT_PREFIX = 'out.';
+
+export class BuildStages {
+  private restored?: 'outputs' | PhaseName;
+  /** When the build last had a point it could restart from: its start, a restore, a stored stage. */
+  private lastPoint = Date.now();
+  private readonly probeMemo = new Map<string, Promise<string>>();
+
+  private constructor(
+    private readonly ctx: BuildContext,
+    private readonly keys: StageKeys,
+    private readonly started: number,
+  ) {}
+
+  /** Looks the build up in the cache and restores what it can; undefined when the cache is off. */
+  static async open(ctx: BuildContext, started: number): Promise<BuildStages | undefined> {
+    const settings = ctx.plan.stageCache;
+    if (!settings.enabled) {
+      ctx.log.line(`stage cache: off (${settings.why})`);
+      return undefined;
+    }
+    const lookup = await lookupStages(ctx.plan, new Map());
+    const stages = new BuildStages(ctx, lookup.keys, started);
+    for (const note of lookup.notes) ctx.log.line(`stage cache: ${note}`);
+    for (const candidate of lookup.candidates) {
+      if (await stages.tryRestore(candidate.at, candidate.entry)) break;
+    }
+    if (!stages.restored) ctx.log.line(`stage cache: ${describeLookup(ctx.plan, { ...lookup, candidates: [], notes: [] })[0]}`);
+    return stages;
+  }
+
+  /** The outputs were restored: no phase runs. */
+  get outputsRestored(): boolean {
+    return this.restored === 'outputs';
+  }
+
+  /** Whether `phase` is covered by the restored stage. */
+  isRestored(phase: PhaseName): boolean {
+    return this.restored === 'outputs' || (this.restored !== undefined && PHASE_NAMES.indexOf(phase) <= PHASE_NAMES.indexOf(this.restored));
+  }
+
+  /** A stage is worth storing once it saves at least DIB_STAGE_CACHE_MIN_SECONDS over the last restart point. */
+  worthStoring(phaseRan: boolean): boolean {
+    return phaseRan && Date.now() - this.lastPoint >= this.ctx.plan.stageCache.minSeconds * 1000;
+  }
+
+  async storeTree(phase: PhaseName): Promise<void> {
+    const { ctx } = this;
+    // The tree is archived without the chroot's mounts; the next chroot phase enters again.
+    await ctx.chroot.close();
+    const extras = hookTreeExtras(ctx.hooksPath, ctx.plan.hooks);
+    await this.store(this.keys.phases[phase], phase, async (dir) => {
+      await archiveBuildDir((c, a, input) => ctx.runner.run(c, a, { label: 'stage-cache', input }), ctx.buildDir, path.join(dir, TREE_ARCHIVE), extras);
+      return [TREE_ARCHIVE];
+    });
+  }
+
+  async storeOutputs(): Promise<void> {
+    const { ctx } = this;
+    if (!outputsCacheable(ctx.plan)) return;
+    await this.store(this.keys.outputs, 'outputs', async (dir) => {
+      const files = outputFiles(ctx).map(({ suffix, file }) => {
+        copyFileSync(file, path.join(dir, OUT_PREFIX + suffix), constants.COPYFILE_FICLONE);
+        return OUT_PREFIX + suffix;
+      });
+      await ctx.runner.run('tar', ['--create', '--file', path.join(dir, MANIFESTS_ARCHIVE), '--directory', ctx.plan.manifestDir, '.'], {
+        label: 'stage-cache',
+      });
+      return [...files, MANIFESTS_ARCHIVE];
+    });
+  }
+
+  private async store(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<string[]>): Promise<void> {
+    const { ctx } = this;
+    const settings = ctx.plan.stageCache;
+    const t0 = Date.now();
+    const probes = await this.probesOfTree();
+    if (!probes) return;
+    const entry = await commitEntry(settings.dir, key, async (dir) => ({
+      kind: at === 'outputs' ? 'outputs' : 'tree',
+      image: ctx.plan.name,
+      ...(at === 'outputs' ? {} : { phase: at }),
+      buildSeconds: (Date.now() - this.started) / 1000,
+      probes,
+      files: await fill(dir),
+    }));
+    this.lastPoint = Date.now();
+    if (!entry) return;
+    const bytes = entry.meta.files.reduce((n, f) => n + f.bytes, 0);
+    ctx.log.line(
+      `stage cache: stored ${at === 'outputs' ? 'the outputs' : `the tree after ${at}`} as ${entry.dir} (${(bytes / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - t0) / 1000).toFixed(1)}s)`,
+    );
+    ctx.emit({ event: 'stage', action: 'stored', at, key, bytes, durationMs: Date.now() - t0 });
+    for (const gone of pruneEntries(settings.dir, { maxBytes: settings.maxBytes }))
+      ctx.log.line(`stage cache: evicted ${gone.dir} (${gone.corrupt ?? `least recently used, DIB_STAGE_CACHE_MAX_SIZE`})`);
+  }
+
+  /** Digests of what the tree was made from, or undefined (and a log line) when they cannot be had. */
+  private async probesOfTree(): Promise<ProbeDigests | undefined> {
+    const { ctx } = this;
+    const urls = probeUrls(ctx.plan, ctx.targetRoot);
+    if (urls.length && ctx.plan.offline) {
+      ctx.log.line('stage cache: not storing: --offline, and the package archives the tree came from cannot be checked');
+      return undefined;
+    }
+    try {
+      return await probeAll(urls, this.probeMemo);
+    } catch (e) {
+      ctx.log.line(`stage cache: not storing: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async tryRestore(at: 'outputs' | PhaseName, entry: StageEntry): Promise<boolean> {
+    const { ctx } = this;
+    const t0 = Date.now();
+    return withLock(entry.dir, async () => {
+      const damage = await verifyEntry(entry);
+      if (damage) {
+        warn(ctx, `stage cache entry ${entry.dir} (${at}) is damaged (${damage}): discarded, the build goes on without it`);
+        discardEntry(entry.dir);
+        return false;
+      }
+      try {
+        if (at === 'outputs') await restoreOutputs(ctx, entry);
+        else await restoreBuildDir((c, a) => ctx.runner.run(c, a, { label: 'stage-cache' }), ctx.buildDir, path.join(entry.dir, TREE_ARCHIVE));
+      } catch (e) {
+        warn(ctx, `stage cache entry ${entry.dir} (${at}) could not be restored (${(e as Error).message.split('\n')[0]}): discarded`);
+        discardEntry(entry.dir);
+        rmSync(ctx.targetRoot, { recursive: true, force: true });
+        rmSync(ctx.elementOutputDir, { recursive: true, force: true });
+        mkdirSync(ctx.elementOutputDir);
+        return false;
+      }
+      touchEntry(entry);
+      this.restored = at;
+      this.lastPoint = Date.now();
+      const saved = entry.meta.buildSeconds.toFixed(0);
+      ctx.log.line(
+        `stage cache: restored ${at === 'outputs' ? 'the finished outputs' : `the tree after ${at}`} from ${entry.dir} in ${((Date.now() - t0) / 1000).toFixed(1)}s (the build that stored it had spent ${saved}s)`,
+      );
+      ctx.emit({ event: 'stage', action: 'restored', at, key: entry.meta.key, durationMs: Date.now() - t0 });
+      return true;
+    });
+  }
+}
+
+const warn = (ctx: BuildContext, message: string) => {
+  ctx.log.line(`warning: ${message}`);
+  ctx.emit({ event: 'warning', message });
+};
+
+/** Every file the build wrote beside the image, by its suffix after OUTPUT. (checksums included). */
+function outputFiles(ctx: BuildContext): { suffix: string; file: string }[] {
+  const base = ctx.plan.image.output;
+  const files = ctx.plan.outputs.flatMap((o) => [o.path, ...(ctx.plan.image.checksum ? [`${o.path}.sha256`, `${o.path}.md5`] : [])]);
+  return files.map((file) => ({ suffix: file.slice(base.length + 1), file }));
+}
+
+async function restoreOutputs(ctx: BuildContext, entry: StageEntry): Promise<void> {
+  const base = ctx.plan.image.output;
+  for (const name of entry.meta.files.map((f) => f.name).filter((n) => n.startsWith(OUT_PREFIX))) {
+    const file = `${base}.${name.slice(OUT_PREFIX.length)}`;
+    await writeAtomically(file, async (tmp) => copyFileSync(path.join(entry.dir, name), tmp, constants.COPYFILE_FICLONE));
+  }
+  await writeAtomically(ctx.plan.manifestDir, async (tmp) => {
+    mkdirSync(tmp);
+    await ctx.runner.run('tar', ['--extract', '--file', path.join(entry.dir, MANIFESTS_ARCHIVE), '--directory', tmp], { label: 'stage-cache' });
+  });
+  for (const out of ctx.plan.outputs) ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(out.path).size });
+}
