@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ImageSchema, PHASES, PHASE_NAMES, createPlan, formatPlan, type BuildPlan, type ImageOptionsInput, type PlanRequest } from '@dib/core';
+import { PHASES, PHASE_NAMES, createPlan, formatPlan, type BuildPlan } from '@dib/core';
 import { SCRIPT, dibError, planRequest as request, useTempDirs, writeClassicElement, writePackageElement } from './helpers.js';
 
 const tempDir = useTempDirs();
