@@ -104,6 +104,9 @@ describe.runIf(isRoot)('debian build to tar', () => {
     expect(entries.some((e) => e.startsWith('./tmp/in_target.d'))).toBe(false);
     expect(entries).not.toContain('./usr/sbin/policy-rc.d');
     expect(entries.some((e) => e.includes('.dib-orig'))).toBe(false);
+    // dpkg's force-unsafe-io is for the build only; the image's dpkg syncs as usual.
+    expect(entries).toContain('./etc/dpkg/dpkg.cfg.d/');
+    expect(entries).not.toContain('./etc/dpkg/dpkg.cfg.d/dib-unsafe-io');
   });
 
   it('writes manifests, checksums and the log beside the output', async () => {

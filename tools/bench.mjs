@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 // Times the same image built by dib and by diskimage-builder (disk-image-create from
-// Debian's python3-diskimage-builder) on this machine: cold (empty cache) and warm
-// (second run, same cache). Prints a table; run as root.
+// Debian's python3-diskimage-builder) on this machine, each with its own empty cache:
+// cold, then unchanged (the same build again), then changed (one install.d script of a
+// classic element, bench-step, edited). Prints the times, dib's ratio to
+// diskimage-builder, the image sizes and dib's peak RSS; run as root.
 //
-//   node tools/bench.mjs [--elements debian] [--type tar] [--only dib|dib-py] [--out DIR]
+//   node tools/bench.mjs [--elements debian-minimal] [--type qcow2] [--only dib|dib-py] [--out DIR]
 //   node tools/bench.mjs --ramdisk [--elements debian-minimal,ramdisk]   (dib ramdisk vs ramdisk-image-create)
 // diskimage-builder 3.13 as packaged in Debian 12 fails its ramdisk step in the chroot
 // ("_BASE_ELEMENT_DIR: unbound variable", post-install.d/99-build-ramdisk); the table then
 // shows how long it took to get there, with its exit status.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, openSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const { values } = parseArgs({
   options: {
-    elements: { type: 'string', default: 'debian' },
-    type: { type: 'string', default: 'tar' },
+    elements: { type: 'string', default: 'debian-minimal' },
+    type: { type: 'string', default: 'qcow2' },
     only: { type: 'string' },
     out: { type: 'string', default: '/var/tmp/dib-bench' },
     ramdisk: { type: 'boolean', default: false },
@@ -25,7 +27,7 @@ const { values } = parseArgs({
 });
 if (values.ramdisk && values.elements === 'debian') values.elements = 'debian-minimal,ramdisk';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const elements = values.elements.split(',');
+const elements = [...values.elements.split(','), 'bench-step'];
 const dibBin = path.join(repo, 'packages/cli/dist/bin/dib.js');
 // A ramdisk build's product is OUTPUT.initramfs (and OUTPUT.kernel); -t does not apply.
 const tools = {
@@ -72,6 +74,37 @@ function dibPyEnv() {
 }
 
 const hasCommand = (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0;
+
+/** A classic element whose install.d script the "changed" pass edits: what an element author iterating on one script does. */
+function writeBenchElement(dir, word) {
+  const script = path.join(dir, 'bench-step', 'install.d', '50-bench-step');
+  mkdirSync(path.dirname(script), { recursive: true });
+  writeFileSync(script, `#!/bin/bash\nset -eu\necho "bench step: ${word}" > /etc/bench-step\n`);
+  chmodSync(script, 0o755);
+}
+
+/** Runs a build; returns its wall time, exit status and the peak RSS of the process itself (VmHWM). */
+function timed(cmd, args, env, logFile) {
+  return new Promise((resolve) => {
+    const logFd = openSync(logFile, 'w');
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', logFd, logFd] });
+    let peakKiB = 0;
+    const poll = setInterval(() => {
+      try {
+        peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0));
+      } catch {
+        // exited
+      }
+    }, 100);
+    child.on('exit', (status) => {
+      clearInterval(poll);
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, status, peakKiB });
+    });
+  });
+}
+
+const PASSES = ['cold', 'unchanged', 'changed'];
 const rows = [];
 for (const name of selected) {
   const tool = tools[name];
@@ -81,30 +114,49 @@ for (const name of selected) {
   }
   const dir = path.join(values.out, name);
   const cache = path.join(dir, 'cache');
+  const elementsPath = path.join(dir, 'elements');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(cache, { recursive: true });
-  for (const pass of ['cold', 'warm']) {
-    const output = path.join(dir, `image-${pass}`);
-    const env = { ...process.env, DIB_IMAGE_CACHE: cache, DIB_RELEASE: 'bookworm', CI: '1', ...(name === 'dib-py' ? dibPyEnv() : {}) };
-    const logFd = openSync(`${output}.console.log`, 'w');
-    const started = process.hrtime.bigint();
-    const r = spawnSync(tool.cmd, [...tool.args, '-o', output, ...typeArgs, ...elements], { env, stdio: ['ignore', logFd, logFd] });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  writeBenchElement(elementsPath, 'one');
+  for (const pass of PASSES) {
+    if (pass === 'changed') writeBenchElement(elementsPath, 'two');
+    // One output path for every pass, as a CI job or an element author rebuilding one image.
+    const output = path.join(dir, 'image');
+    const env = {
+      ...process.env,
+      DIB_IMAGE_CACHE: cache,
+      ELEMENTS_PATH: elementsPath,
+      DIB_RELEASE: 'bookworm',
+      CI: '1',
+      ...(name === 'dib-py' ? dibPyEnv() : {}),
+    };
+    const r = await timed(
+      tool.cmd,
+      [...tool.args, '-o', output, '--logfile', `${output}.${pass}.log`, ...typeArgs, ...elements],
+      env,
+      `${output}.${pass}.console.log`,
+    );
     const file = `${output}.${extension}`;
     rows.push({
       tool: name,
       pass,
-      seconds: seconds.toFixed(1),
+      seconds: r.seconds,
       status: r.status === 0 ? 'ok' : `exit ${r.status}`,
       bytes: existsSync(file) ? statSync(file).size : 0,
+      peakKiB: r.peakKiB,
     });
-    if (r.status !== 0) console.error(`${name} ${pass} failed: see ${output}.console.log`);
-    console.error(`${name} ${pass}: ${seconds.toFixed(1)}s`);
+    if (r.status !== 0) console.error(`${name} ${pass} failed: see ${output}.${pass}.console.log`);
+    console.error(`${name} ${pass}: ${r.seconds.toFixed(1)}s`);
   }
 }
 
 const cpu = execFileSync('nproc').toString().trim();
 console.log(`\nimage: ${elements.join(' ')} ${values.ramdisk ? '(ramdisk; size is the initramfs)' : `-t ${values.type}`}; host: ${cpu} cores`);
-console.log('tool     pass   seconds  status   size (MiB)');
-for (const r of rows)
-  console.log(`${r.tool.padEnd(8)} ${r.pass.padEnd(6)} ${r.seconds.padStart(7)}  ${r.status.padEnd(8)} ${(r.bytes / 1048576).toFixed(1).padStart(10)}`);
+console.log('tool     pass       seconds  status   size (MiB)  peak RSS (MiB)  dib / diskimage-builder');
+const py = (pass) => rows.find((r) => r.tool === 'dib-py' && r.pass === pass && r.status === 'ok');
+for (const r of rows) {
+  const ratio = r.tool === 'dib' && r.status === 'ok' && py(r.pass) ? `${(r.seconds / py(r.pass).seconds).toFixed(2)}x` : '';
+  console.log(
+    `${r.tool.padEnd(8)} ${r.pass.padEnd(9)} ${r.seconds.toFixed(1).padStart(8)}  ${r.status.padEnd(8)} ${(r.bytes / 1048576).toFixed(1).padStart(10)}  ${r.tool === 'dib' ? (r.peakKiB / 1024).toFixed(0).padStart(14) : ''.padStart(14)}  ${ratio}`,
+  );
+}

@@ -5,7 +5,17 @@
  */
 export { defineElement } from './contract/define.js';
 export { defineErrors, ElementError, type ElementErrorEntry } from './contract/element-error.js';
-export type { ElementManifestInput, ElementManifest, PackageInstall, PkgMap, HostTool, EnvVar, ElementOutput, SourceRepository } from './contract/manifest.js';
+export type {
+  ElementManifestInput,
+  ElementManifest,
+  PackageInstall,
+  PkgMap,
+  HostTool,
+  EnvVar,
+  ElementOutput,
+  SourceRepository,
+  CacheProbe,
+} from './contract/manifest.js';
 export type { HookContext, HostHookContext, DiskHookContext, HookStep, HookRunOptions, AssembledDiskInfo } from './contract/hook-context.js';
 export { PHASES, PHASE_NAMES, type PhaseName, type PhaseInfo } from './contract/phases.js';
 export { DibError, isDibError, type ErrorLocation } from './errors.js';

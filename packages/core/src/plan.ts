@@ -20,8 +20,7 @@ import { sortRunParts } from './hooks/run-parts.js';
 import { PHASES, PHASE_NAMES } from './contract/phases.js';
 import { DEFAULT_ROOT_LABEL } from './contract/root-label.js';
 import { withIdentities } from './block-device/fstab.js';
-import { keyOf } from './cache/index.js';
-import { keyedEnvironment } from './stage-cache/keyed-environment.js';
+import { identitySeed } from './stage-cache/keys.js';
 import { MANIFEST_IMAGE_DIR } from './executor/image-metadata.js';
 import { classicVariables, dibEnvText } from './classic/variables.js';
 import { stageCacheSettings, type StageCacheSettings } from './stage-cache/settings.js';
@@ -166,16 +165,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   // Identities are decided here, so fstab, the bootloader and the dry-run agree; from the inputs, so rebuilds agree too.
   const layout =
     chosen &&
-    withIdentities(
-      chosen.layout,
-      keyOf({
-        elements: elements.map((e) => e.name),
-        env: keyedEnvironment(env.values),
-        arch: req.image.arch,
-        packages: req.image.packages,
-        layout: chosen.layout,
-      }),
-    );
+    withIdentities(chosen.layout, identitySeed(elements, hooks, env.values, { arch: req.image.arch, packages: req.image.packages, layout: chosen.layout }));
   const hostTools = collectHostTools(elements, types, layout);
   const core = {
     ...coreVariables(req, elements, output, imageCache, rootLabel, layout),

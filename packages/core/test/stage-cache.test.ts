@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPlan, listEntries, planToJson, pruneEntries, stageKeys, type ImageOptionsInput, type PlanRequest } from '@dib/core';
@@ -34,10 +34,10 @@ const firstChanged = (ka: ReturnType<typeof stageKeys>, kb: ReturnType<typeof st
 };
 
 describe('stage keys', () => {
-  it('are the same for the same inputs, whatever -o, -x, --offline or the command line', async () => {
+  it('are the same for the same inputs, whatever -x, --offline, the command line or the output directory', async () => {
     const { root, elementsDir } = project();
     const a = await keysOf(request(root, elementsDir));
-    const b = await keysOf({ ...request(root, elementsDir, { trace: true }, {}, 'elsewhere'), offline: true, argv: ['dib', 'create', '-x', 'app'] });
+    const b = await keysOf({ ...request(root, elementsDir, { trace: true }, {}, 'elsewhere/img'), offline: true, argv: ['dib', 'create', '-x', 'app'] });
     expect(b).toEqual(a);
   });
 
@@ -61,6 +61,28 @@ describe('stage keys', () => {
     expect(firstChanged(before, envd)).toBe('root');
     writeFileSync(path.join(app, 'index.js'), readFileSync(path.join(app, 'index.js'), 'utf8').replace("'fast'", "'quick'"));
     expect(firstChanged(envd, await keysOf(request(root, elementsDir)))).toBe('root');
+  });
+
+  it('follow a symlinked script to its content, as the hook tree is written', async () => {
+    const { root, elementsDir, myos } = project();
+    const shared = path.join(root, 'shared.sh');
+    writeFileSync(shared, SCRIPT);
+    rmSync(path.join(myos, 'install.d/10-myos'));
+    symlinkSync(shared, path.join(myos, 'install.d/10-myos'));
+    const before = await keysOf(request(root, elementsDir));
+    writeFileSync(shared, '#!/bin/sh\necho changed\n');
+    expect(firstChanged(before, await keysOf(request(root, elementsDir)))).toBe('install');
+  });
+
+  it('hold the content of a host file a variable names, and not the terminal or proxy the build ran with', async () => {
+    const { root, elementsDir } = project();
+    const keys = path.join(root, 'authorized_keys');
+    writeFileSync(keys, 'ssh-ed25519 AAAA old\n');
+    const env = { DIB_DEV_USER_AUTHORIZED_KEYS: keys };
+    const before = await keysOf(request(root, elementsDir, {}, env));
+    expect(await keysOf(request(root, elementsDir, {}, { ...env, TERM: 'screen', http_proxy: 'http://proxy.test:3128' }))).toEqual(before);
+    writeFileSync(keys, 'ssh-ed25519 AAAA new\n');
+    expect(firstChanged(before, await keysOf(request(root, elementsDir, {}, env)))).toBe('root');
   });
 
   it('leave the phases alone when only the output options change', async () => {

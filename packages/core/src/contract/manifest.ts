@@ -131,6 +131,13 @@ export const SourceRepositorySchema = z
   .strict()
   .refine((s) => s.type === 'package' || (s.destination && s.location), { message: 'git, tar and file sources need a destination and a location' });
 
+/**
+ * A URL whose answer a stored stage depends on; with `match`, only the parts of the body
+ * the pattern matches count (a metalink's hashes of repomd.xml, not its mirror list,
+ * which changes on every request).
+ */
+export type CacheProbe = string | { url: string; match: RegExp };
+
 const hookName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'run-parts names: letters, digits, "_" and "-"');
 
 export const HostHookSchema = z
@@ -259,7 +266,7 @@ export const ManifestSchema = z
      * (a package archive's signed index, e.g. dists/RELEASE/InRelease). A stored stage is
      * reused only while each URL serves the same bytes as when it was stored.
      */
-    cacheProbes: z.custom<(tree: string, env: Readonly<Record<string, string>>) => string[]>((v) => typeof v === 'function', 'a function').optional(),
+    cacheProbes: z.custom<(tree: string, env: Readonly<Record<string, string>>) => CacheProbe[]>((v) => typeof v === 'function', 'a function').optional(),
     /** Host-side hooks written in TypeScript, per host phase. */
     hooks: z.partialRecord(z.enum(hostPhases as [PhaseName, ...PhaseName[]]), z.array(HostHookSchema)).default({}),
   })

@@ -4,7 +4,7 @@
  * key); after a phase that cost enough, the tree is stored; after the outputs, they are.
  * A damaged entry is named, discarded and the build goes on from the one before.
  */
-import { constants, copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withLock } from '../cache/index.js';
 import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
@@ -12,7 +12,7 @@ import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache
 import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type StageEntry } from '../stage-cache/entries.js';
 import { describeLookup, lookupStages } from '../stage-cache/lookup.js';
 import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
-import { probeAll, probeUrls, type ProbeDigests } from '../stage-cache/probes.js';
+import { probeAll, probeSpecs, type ProbeDigests } from '../stage-cache/probes.js';
 import type { BuildContext } from './context.js';
 import { writeAtomically } from './write-outputs.js';
 
@@ -25,12 +25,15 @@ export class BuildStages {
   private restored?: 'outputs' | PhaseName;
   /** When the build last had a point it could restart from: its start, a restore, a stored stage. */
   private lastPoint = Date.now();
-  private readonly probeMemo = new Map<string, Promise<string>>();
+  /** Probes of the stages this build restored or stored: a later stage depends on them too (finalise drops build-only repositories). */
+  private readonly probesSoFar = new Set<string>();
 
   private constructor(
     private readonly ctx: BuildContext,
     private readonly keys: StageKeys,
     private readonly started: number,
+    /** One answer per probe per build: taken before any phase ran, or right after the phase whose tree first named it. */
+    private readonly probeMemo: Map<string, Promise<string>>,
   ) {}
 
   /** Looks the build up in the cache and restores what it can; undefined when the cache is off. */
@@ -40,8 +43,9 @@ export class BuildStages {
       ctx.log.line(`stage cache: off (${settings.why})`);
       return undefined;
     }
-    const lookup = await lookupStages(ctx.plan, new Map());
-    const stages = new BuildStages(ctx, lookup.keys, started);
+    const probeMemo = new Map<string, Promise<string>>();
+    const lookup = await lookupStages(ctx.plan, { probeMemo, discard: true });
+    const stages = new BuildStages(ctx, lookup.keys, started, probeMemo);
     for (const note of lookup.notes) ctx.log.line(`stage cache: ${note}`);
     for (const candidate of lookup.candidates) {
       if (await stages.tryRestore(candidate.at, candidate.entry)) break;
@@ -91,7 +95,17 @@ export class BuildStages {
     });
   }
 
+  /** Stores a stage; a failure (a full disk, a tar error) is a warning: the build itself succeeded. */
   private async store(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<string[]>): Promise<void> {
+    try {
+      await this.storeOrThrow(key, at, fill);
+    } catch (e) {
+      if (this.ctx.runner.isAborted) throw e;
+      warn(this.ctx, `stage cache: the ${at === 'outputs' ? 'outputs were' : `tree after ${at} was`} not stored: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  private async storeOrThrow(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<string[]>): Promise<void> {
     const { ctx } = this;
     const settings = ctx.plan.stageCache;
     const t0 = Date.now();
@@ -119,7 +133,8 @@ export class BuildStages {
   /** Digests of what the tree was made from, or undefined (and a log line) when they cannot be had. */
   private async probesOfTree(): Promise<ProbeDigests | undefined> {
     const { ctx } = this;
-    const urls = probeUrls(ctx.plan, ctx.targetRoot);
+    for (const spec of probeSpecs(ctx.plan, ctx.targetRoot)) this.probesSoFar.add(spec);
+    const urls = [...this.probesSoFar].sort();
     if (urls.length && ctx.plan.offline) {
       ctx.log.line('stage cache: not storing: --offline, and the package archives the tree came from cannot be checked');
       return undefined;
@@ -132,37 +147,42 @@ export class BuildStages {
     }
   }
 
+  /** Restores one candidate; false (with a warning) when it cannot be used, so the next one is tried. */
   private async tryRestore(at: 'outputs' | PhaseName, entry: StageEntry): Promise<boolean> {
     const { ctx } = this;
     const t0 = Date.now();
-    return withLock(entry.dir, async () => {
-      const damage = await verifyEntry(entry);
-      if (damage) {
-        warn(ctx, `stage cache entry ${entry.dir} (${at}) is damaged (${damage}): discarded, the build goes on without it`);
-        discardEntry(entry.dir);
-        return false;
-      }
-      try {
-        if (at === 'outputs') await restoreOutputs(ctx, entry);
-        else await restoreBuildDir((c, a) => ctx.runner.run(c, a, { label: 'stage-cache' }), ctx.buildDir, path.join(entry.dir, TREE_ARCHIVE));
-      } catch (e) {
-        warn(ctx, `stage cache entry ${entry.dir} (${at}) could not be restored (${(e as Error).message.split('\n')[0]}): discarded`);
-        discardEntry(entry.dir);
-        rmSync(ctx.targetRoot, { recursive: true, force: true });
-        rmSync(ctx.elementOutputDir, { recursive: true, force: true });
-        mkdirSync(ctx.elementOutputDir);
-        return false;
-      }
-      touchEntry(entry);
-      this.restored = at;
-      this.lastPoint = Date.now();
-      const saved = entry.meta.buildSeconds.toFixed(0);
-      ctx.log.line(
-        `stage cache: restored ${at === 'outputs' ? 'the finished outputs' : `the tree after ${at}`} from ${entry.dir} in ${((Date.now() - t0) / 1000).toFixed(1)}s (the build that stored it had spent ${saved}s)`,
+    const what = `stage cache entry ${entry.dir} (${at})`;
+    try {
+      // The lock keeps dib cache prune and other builds' discards away while it is read.
+      return await withLock(
+        entry.dir,
+        async () => {
+          const damage = await verifyEntry(entry);
+          if (damage) {
+            warn(ctx, `${what} is damaged (${damage}): discarded, the build goes on without it`);
+            discardEntry(entry.dir);
+            return false;
+          }
+          if (at === 'outputs') await restoreOutputs(ctx, entry);
+          else await restoreBuildDir((c, a) => ctx.runner.run(c, a, { label: 'stage-cache' }), ctx.buildDir, path.join(entry.dir, TREE_ARCHIVE));
+          touchEntry(entry);
+          for (const spec of Object.keys(entry.meta.probes)) this.probesSoFar.add(spec);
+          this.restored = at;
+          this.lastPoint = Date.now();
+          ctx.log.line(
+            `stage cache: restored ${at === 'outputs' ? 'the finished outputs' : `the tree after ${at}`} from ${entry.dir} in ${((Date.now() - t0) / 1000).toFixed(1)}s (the build that stored it had spent ${entry.meta.buildSeconds.toFixed(0)}s)`,
+          );
+          ctx.emit({ event: 'stage', action: 'restored', at, key: entry.meta.key, durationMs: Date.now() - t0 });
+          return true;
+        },
+        5 * 60_000,
       );
-      ctx.emit({ event: 'stage', action: 'restored', at, key: entry.meta.key, durationMs: Date.now() - t0 });
-      return true;
-    });
+    } catch (e) {
+      if (ctx.runner.isAborted) throw e;
+      // Not the entry's fault (a full disk, an output path we cannot write): it is kept.
+      warn(ctx, `${what} could not be restored (${(e as Error).message.split('\n')[0]}): the build goes on without it`);
+      return false;
+    }
   }
 }
 

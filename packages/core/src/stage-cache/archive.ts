@@ -4,7 +4,7 @@
  * tree is written from the plan). Owners, modes, ACLs, xattrs and SELinux labels are
  * kept; mounts below the tree are not entered.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { which } from '../host/which.js';
 import type { HookTree } from '../hooks/hook-tree.js';
@@ -27,20 +27,26 @@ export async function archiveBuildDir(run: Run, buildDir: string, file: string, 
   );
 }
 
-/** Unpacks a stage into a fresh build directory; files the new plan's hook tree has are not replaced. */
+/**
+ * Unpacks a stage into a fresh build directory. It is unpacked beside it first, so a
+ * failed unpack leaves the build directory as it was; then the tree and the staged outputs
+ * are moved in, and the hook files host phases had added are copied where the new plan's
+ * hook tree has no file of that name.
+ */
 export async function restoreBuildDir(run: Run, buildDir: string, file: string): Promise<void> {
-  await run('tar', [
-    '--extract',
-    '--file',
-    file,
-    ...(await compressor()),
-    ...KEEP,
-    '--preserve-permissions',
-    '--same-owner',
-    '--skip-old-files',
-    '--directory',
-    buildDir,
-  ]);
+  const staging = path.join(buildDir, '.stage-restore');
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  try {
+    await run('tar', ['--extract', '--file', file, ...(await compressor()), ...KEEP, '--preserve-permissions', '--same-owner', '--directory', staging]);
+    if (existsSync(path.join(staging, 'mnt'))) renameSync(path.join(staging, 'mnt'), path.join(buildDir, 'mnt'));
+    const staged = path.join(staging, 'element-outputs');
+    if (existsSync(staged)) for (const name of readdirSync(staged)) renameSync(path.join(staged, name), path.join(buildDir, 'element-outputs', name));
+    const hooks = path.join(staging, 'hooks');
+    if (existsSync(hooks)) cpSync(hooks, path.join(buildDir, 'hooks'), { recursive: true, force: false, errorOnExist: false, preserveTimestamps: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** Files under the hook tree on disk that the plan did not put there: what extra-data hooks added. */

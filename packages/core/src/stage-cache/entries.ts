@@ -124,7 +124,16 @@ export async function commitEntry(
   }
 }
 
-export const discardEntry = (dir: string) => rmSync(dir, { recursive: true, force: true });
+/** Removes an entry: renamed out of the way first, so no build finds it half removed. */
+export function discardEntry(dir: string): void {
+  const gone = path.join(path.dirname(dir), `${TEMP_PREFIX}discarded-${path.basename(dir)}-${process.pid}-${Date.now()}`);
+  try {
+    renameSync(dir, gone);
+  } catch {
+    return; // already gone
+  }
+  rmSync(gone, { recursive: true, force: true });
+}
 
 /** Marks an entry used now (least recently used entries are evicted first). */
 export function touchEntry(entry: StageEntry): void {
@@ -153,17 +162,33 @@ export function listEntries(cacheDir: string): ListedEntry[] {
   const listed: ListedEntry[] = [];
   for (const name of readdirSync(cacheDir)) {
     const dir = path.join(cacheDir, name);
-    if (name.startsWith(TEMP_PREFIX)) {
-      const pid = Number(/-(\d+)-[^-]+$/.exec(name)?.[1]);
-      if (!pid || !isProcessAlive(pid)) rmSync(dir, { recursive: true, force: true });
-      continue;
+    try {
+      if (name.startsWith(TEMP_PREFIX)) {
+        if (abandoned(name, statSync(dir).mtimeMs)) rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (name.endsWith('.lock') || !statSync(dir).isDirectory()) continue;
+      const found = readEntry(cacheDir, name);
+      if (!found) continue;
+      const lastUsed = statSync(existsSync(path.join(dir, META)) ? path.join(dir, META) : dir).mtime;
+      listed.push({ key: name, dir, bytes: treeBytes(dir), lastUsed, ...('meta' in found ? { meta: found.meta } : { corrupt: found.corrupt }) });
+    } catch (e) {
+      // Removed by another build while we looked: not ours to list.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    if (name.endsWith('.lock') || !statSync(dir).isDirectory()) continue;
-    const found = readEntry(cacheDir, name)!;
-    const lastUsed = statSync(existsSync(path.join(dir, META)) ? path.join(dir, META) : dir).mtime;
-    listed.push({ key: name, dir, bytes: treeBytes(dir), lastUsed, ...('meta' in found ? { meta: found.meta } : { corrupt: found.corrupt }) });
   }
   return listed.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
+}
+
+/**
+ * A temporary directory nobody will finish: its build is gone and it has not changed for
+ * ten minutes, or it is a day old. The age guards builds in other PID namespaces
+ * (containers sharing the cache), whose PIDs this process cannot see.
+ */
+function abandoned(name: string, mtimeMs: number): boolean {
+  const pid = Number(/-(\d+)-[^-]+$/.exec(name)?.[1]);
+  const age = Date.now() - mtimeMs;
+  return age > 86_400_000 || (age > 600_000 && !(pid && isProcessAlive(pid)));
 }
 
 export interface PruneOptions {

@@ -1,14 +1,16 @@
 /**
  * Stage keys: after each phase, a key made of everything that can change the tree up to
  * that point. The first phase's key holds what every script can see (variables, the
- * element set and their packages, environment.d, bin/, static/, the layout); each
- * phase adds its own scripts. Changing one install.d script changes install's key and
- * those after it, not the keys of the phases before.
+ * element set and their packages, environment.d, bin/, static/, the layout, dib's own
+ * code); each phase adds its own scripts. Changing one install.d script changes
+ * install's key and those after it, not the keys of the phases before.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { keyOf } from '../cache/index.js';
-import { CORE_VERSION } from '../elements/core-version.js';
 import { PHASE_NAMES, PHASES, phaseOfDir, type PhaseName } from '../contract/phases.js';
-import type { HookEntry } from '../hooks/hook-tree.js';
+import type { ResolvedElement } from '../elements/resolve.js';
+import type { HookEntry, HookTree } from '../hooks/hook-tree.js';
 import type { BuildPlan } from '../plan.js';
 import { contentDigest } from './digest.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
@@ -24,28 +26,90 @@ export interface StageKeys {
   readonly outputs: string;
 }
 
-export function stageKeys(plan: BuildPlan): StageKeys {
-  const digests = new Map<string, string>();
-  const digestOf = (file: string) => digests.get(file) ?? digests.set(file, contentDigest(file)).get(file)!;
-  const hookDigest = (e: HookEntry) => ({ name: e.name, element: e.element, content: e.source ? digestOf(e.source) : packageDigest(plan, e.element) });
-  const phaseDirFiles = (phase: PhaseName) => plan.hooks.files.filter((f) => f.dir === PHASES[phase].dir).map((f) => ({ dir: f.dir, ...hookDigest(f.entry) }));
+/** @dib/core's own code and shell library (the runtime every script sources), whatever its version says. */
+let coreDigest: string | undefined;
+const CORE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ownCode = () => (coreDigest ??= contentDigest(CORE_ROOT, (relative) => /^(node_modules|src|test|schema)(\/|$)|\.(md|tsbuildinfo)$/.test(relative)));
 
+/** Digests of an element set's files, memoised per hook tree. */
+class ElementDigests {
+  private readonly files = new Map<string, string>();
+  private readonly packages = new Map<string, string>();
+  constructor(
+    private readonly elements: readonly ResolvedElement[],
+    private readonly hooks: HookTree,
+  ) {}
+
+  file(source: string): string {
+    return this.files.get(source) ?? this.files.set(source, contentDigest(source)).get(source)!;
+  }
+
+  hook(e: HookEntry) {
+    return { name: e.name, element: e.element, content: e.source ? this.file(e.source) : this.package(e.element) };
+  }
+
+  /** Files in hook tree directories `dir` selects, with their digests. */
+  tree(select: (dir: string) => boolean) {
+    return this.hooks.files.filter((f) => select(f.dir)).map((f) => ({ dir: f.dir, ...this.hook(f.entry) }));
+  }
+
+  /**
+   * A package element's code and data, less its hook directories (keyed per phase), what
+   * it does not ship (sources, tests, dependencies) and what no build reads (READMEs,
+   * licences). TypeScript hooks and manifests live here.
+   */
+  package(name: string): string {
+    const hit = this.packages.get(name);
+    if (hit !== undefined) return hit;
+    const el = this.elements.find((e) => e.name === name);
+    if (!el || el.source.kind !== 'package') return '';
+    const hookDirs = new Set(this.hooks.files.map((f) => f.dir).filter(Boolean));
+    const hooksDir = el.manifest.hooksDir.replace(/^\.\/?|\/$/g, '');
+    const digest = contentDigest(el.source.packageRoot, (relative) => {
+      const [top, ...rest] = relative.split('/');
+      if (['node_modules', 'src', 'test', '.git'].includes(top) || /\.(tsbuildinfo|md)$/.test(relative) || /^LICEN[CS]E/.test(relative)) return true;
+      const underHooks = hooksDir ? (top === hooksDir ? rest.join('/') : undefined) : relative;
+      return underHooks !== undefined && !underHooks.includes('/') && hookDirs.has(underHooks);
+    });
+    this.packages.set(name, digest);
+    return digest;
+  }
+
+  /** What every phase depends on: dib's code, the elements in order with their packages, and the files no phase owns. */
+  shared() {
+    return {
+      core: ownCode(),
+      elements: this.elements.map((el) => ({ name: el.name, package: el.source.kind === 'package' ? this.package(el.name) : null })),
+      // environment.d, bin/, static/, data directories, a classic element's top-level files.
+      files: this.tree((dir) => !phaseOfDir(dir)),
+    };
+  }
+}
+
+/**
+ * The seed of the filesystem identities a layout leaves open: the elements' contents and
+ * the variables, so the same inputs give the same UUIDs and any change gives new ones.
+ */
+export const identitySeed = (elements: readonly ResolvedElement[], hooks: HookTree, env: Readonly<Record<string, string>>, extra: unknown): string => {
+  const digests = new ElementDigests(elements, hooks);
+  return keyOf({ shared: digests.shared(), phases: digests.tree((dir) => !!phaseOfDir(dir)), env: keyedEnvironment(env), extra });
+};
+
+export function stageKeys(plan: BuildPlan): StageKeys {
+  const digests = new ElementDigests(plan.elements, plan.hooks);
   let previous = keyOf({
     format: STAGE_FORMAT,
-    core: CORE_VERSION,
     kind: plan.image.kind,
     environment: keyedEnvironment(plan.environment),
     layout: plan.layout ?? null,
     cacheMounts: plan.cacheMounts.map((m) => m.target),
-    elements: plan.elements.map((el) => ({ name: el.name, package: el.source.kind === 'package' ? packageDigest(plan, el.name) : null })),
-    // environment.d, bin/, static/, data directories, a classic element's top-level files.
-    shared: plan.hooks.files.filter((f) => !phaseOfDir(f.dir)).map((f) => ({ dir: f.dir, ...hookDigest(f.entry) })),
+    ...digests.shared(),
   });
   const phases = {} as Record<PhaseName, string>;
   for (const phase of PHASE_NAMES) {
     // Data files beside the scripts count as much as the scripts; TypeScript hooks by their package.
-    const typescript = plan.hooks.phases[phase].filter((h) => h.hostHook).map(hookDigest);
-    previous = phases[phase] = keyOf({ previous, phase, files: phaseDirFiles(phase), typescript });
+    const typescript = plan.hooks.phases[phase].filter((h) => h.hostHook).map((h) => digests.hook(h));
+    previous = phases[phase] = keyOf({ previous, phase, files: digests.tree((dir) => dir === PHASES[phase].dir), typescript });
   }
   const outputs = keyOf({
     tree: previous,
@@ -56,7 +120,7 @@ export function stageKeys(plan: BuildPlan): StageKeys {
     qemuImgOptions: plan.image.qemuImgOptions ?? null,
     uncompressed: plan.image.uncompressed,
     checksum: plan.image.checksum,
-    diskHooks: plan.diskHooks.map((h) => ({ name: h.name, element: h.element, package: packageDigest(plan, h.element) })),
+    diskHooks: plan.diskHooks.map((h) => ({ name: h.name, element: h.element, package: digests.package(h.element) })),
     outputs: plan.outputs.map((o) => ({ type: o.type, name: o.name ?? null, element: o.element ?? null })),
   });
   return { phases, outputs };
@@ -64,28 +128,3 @@ export function stageKeys(plan: BuildPlan): StageKeys {
 
 /** Whether every output is a file the cache can hold (a docker image is not). */
 export const outputsCacheable = (plan: BuildPlan) => plan.outputs.every((o) => o.element || OUTPUT_FORMATS[o.type].writesFile);
-
-const packageDigests = new WeakMap<BuildPlan, Map<string, string>>();
-
-/**
- * A package element's code and data, less its hook directories (keyed per phase) and
- * what it does not ship (sources, tests, dependencies). TypeScript hooks and manifests
- * live here.
- */
-function packageDigest(plan: BuildPlan, name: string): string {
-  const cached = packageDigests.get(plan) ?? packageDigests.set(plan, new Map()).get(plan)!;
-  const hit = cached.get(name);
-  if (hit) return hit;
-  const el = plan.elements.find((e) => e.name === name);
-  if (!el || el.source.kind !== 'package') return '';
-  const hookDirs = new Set(plan.hooks.files.map((f) => f.dir).filter(Boolean));
-  const hooksDir = el.manifest.hooksDir.replace(/^\.\/?|\/$/g, '');
-  const digest = contentDigest(el.source.packageRoot, (relative) => {
-    const [top, ...rest] = relative.split('/');
-    if (['node_modules', 'src', 'test', '.git'].includes(top) || relative.endsWith('.tsbuildinfo')) return true;
-    const underHooks = hooksDir ? (top === hooksDir ? rest.join('/') : undefined) : relative;
-    return underHooks !== undefined && hookDirs.has(underHooks.split('/')[0]) && underHooks.split('/').length === 1;
-  });
-  cached.set(name, digest);
-  return digest;
-}

@@ -25,7 +25,13 @@ export interface StageLookup {
   readonly notes: string[];
 }
 
-export async function lookupStages(plan: BuildPlan, probeMemo = new Map<string, Promise<string>>()): Promise<StageLookup> {
+/**
+ * `discard`: remove entries found damaged or out of date (the build does; the dry-run
+ * only reports, and may run without write access to a shared cache).
+ */
+export async function lookupStages(plan: BuildPlan, options: { probeMemo?: Map<string, Promise<string>>; discard?: boolean } = {}): Promise<StageLookup> {
+  const probeMemo = options.probeMemo ?? new Map<string, Promise<string>>();
+  const discard = (dir: string) => options.discard && discardEntry(dir);
   const keys = stageKeys(plan);
   const dir = plan.stageCache.dir;
   const notes: string[] = [];
@@ -38,8 +44,8 @@ export async function lookupStages(plan: BuildPlan, probeMemo = new Map<string, 
     const found = readEntry(dir, key);
     if (!found) continue;
     if ('corrupt' in found) {
-      notes.push(`stage ${key} (${at}) discarded: ${found.corrupt}`);
-      discardEntry(found.dir);
+      notes.push(`stage ${key} (${at}) is damaged: ${found.corrupt}`);
+      discard(found.dir);
       continue;
     }
     if (!plan.offline) {
@@ -52,7 +58,7 @@ export async function lookupStages(plan: BuildPlan, probeMemo = new Map<string, 
       }
       if (changed) {
         notes.push(`stage ${key} (${at}) is out of date: ${changed} changed since it was stored`);
-        discardEntry(found.dir);
+        discard(found.dir);
         continue;
       }
     }
