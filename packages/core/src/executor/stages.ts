@@ -10,7 +10,7 @@ import { withLock } from '../cache/index.js';
 import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
 import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache/archive.js';
 import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type StageEntry } from '../stage-cache/entries.js';
-import { describeLookup, lookupStages } from '../stage-cache/lookup.js';
+import { lookupStages, NOTHING_CACHED } from '../stage-cache/lookup.js';
 import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
 import { probeAll, probeSpecs, type ProbeDigests } from '../stage-cache/probes.js';
 import type { BuildContext } from './context.js';
@@ -50,7 +50,7 @@ export class BuildStages {
     for (const candidate of lookup.candidates) {
       if (await stages.tryRestore(candidate.at, candidate.entry)) break;
     }
-    if (!stages.restored) ctx.log.line(`stage cache: ${describeLookup(ctx.plan, { ...lookup, candidates: [], notes: [] })[0]}`);
+    if (!stages.restored) ctx.log.line(`stage cache: ${NOTHING_CACHED}`);
     return stages;
   }
 

@@ -2,16 +2,15 @@
 import { which } from '../host/which.js';
 import type { OutputContext } from './formats.js';
 
+/** What a tar of an image tree keeps beyond names and contents: numeric owners, xattrs, ACLs, SELinux labels. */
+export const TREE_ATTRIBUTES = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--selinux'];
+
 export async function writeTarball(ctx: OutputContext, compression: 'none' | 'gzip'): Promise<void> {
   const args = [
     '--create',
     '--file',
     ctx.file,
-    '--numeric-owner',
-    '--xattrs',
-    '--xattrs-include=*',
-    '--acls',
-    '--selinux',
+    ...TREE_ATTRIBUTES,
     '--sparse',
     '--exclude=./proc/*',
     '--exclude=./sys/*',

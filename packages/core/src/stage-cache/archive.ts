@@ -7,11 +7,10 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { which } from '../host/which.js';
+import { TREE_ATTRIBUTES } from '../outputs/tarball.js';
 import type { HookTree } from '../hooks/hook-tree.js';
 
 export type Run = (command: string, args: string[], input?: string) => Promise<unknown>;
-
-const KEEP = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--selinux'];
 
 /** zstd when the host has it (fast on every core), else no compression. */
 async function compressor(): Promise<string[]> {
@@ -22,7 +21,19 @@ export async function archiveBuildDir(run: Run, buildDir: string, file: string, 
   const members = ['mnt', 'element-outputs', ...hookExtras.map((f) => `hooks/${f}`)].filter((m) => existsSync(path.join(buildDir, m)));
   await run(
     'tar',
-    ['--create', '--file', file, ...(await compressor()), ...KEEP, '--sparse', '--one-file-system', '--directory', buildDir, '--null', '--files-from=-'],
+    [
+      '--create',
+      '--file',
+      file,
+      ...(await compressor()),
+      ...TREE_ATTRIBUTES,
+      '--sparse',
+      '--one-file-system',
+      '--directory',
+      buildDir,
+      '--null',
+      '--files-from=-',
+    ],
     members.join('\0'),
   );
 }
@@ -38,7 +49,17 @@ export async function restoreBuildDir(run: Run, buildDir: string, file: string):
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   try {
-    await run('tar', ['--extract', '--file', file, ...(await compressor()), ...KEEP, '--preserve-permissions', '--same-owner', '--directory', staging]);
+    await run('tar', [
+      '--extract',
+      '--file',
+      file,
+      ...(await compressor()),
+      ...TREE_ATTRIBUTES,
+      '--preserve-permissions',
+      '--same-owner',
+      '--directory',
+      staging,
+    ]);
     if (existsSync(path.join(staging, 'mnt'))) renameSync(path.join(staging, 'mnt'), path.join(buildDir, 'mnt'));
     const staged = path.join(staging, 'element-outputs');
     if (existsSync(staged)) for (const name of readdirSync(staged)) renameSync(path.join(staged, name), path.join(buildDir, 'element-outputs', name));

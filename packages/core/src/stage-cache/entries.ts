@@ -5,24 +5,12 @@
  * place whole, so a killed build leaves no entry a later build could take; its files are
  * checked against meta.json before use. meta.json's mtime is the entry's last use.
  */
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PHASE_NAMES } from '../contract/phases.js';
 import { isProcessAlive } from '../host/process-alive.js';
+import { sha256File } from '../cache/index.js';
 import { STAGE_FORMAT } from './keys.js';
 
 const FileSchema = z.object({ name: z.string().min(1), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
@@ -67,15 +55,6 @@ export function readEntry(cacheDir: string, key: string): StageEntry | { dir: st
   }
 }
 
-const sha256Of = (file: string) =>
-  new Promise<string>((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (d) => hash.update(d))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-
 /** Why an entry's files do not match its meta.json, or undefined when they do. */
 export async function verifyEntry(entry: StageEntry): Promise<string | undefined> {
   for (const f of entry.meta.files) {
@@ -83,7 +62,7 @@ export async function verifyEntry(entry: StageEntry): Promise<string | undefined
     if (!existsSync(file)) return `${f.name} is missing`;
     const bytes = statSync(file).size;
     if (bytes !== f.bytes) return `${f.name} has ${bytes} bytes, ${f.bytes} were stored`;
-    if ((await sha256Of(file)) !== f.sha256) return `${f.name} does not match its sha256`;
+    if ((await sha256File(file)) !== f.sha256) return `${f.name} does not match its sha256`;
   }
   return undefined;
 }
@@ -107,7 +86,9 @@ export async function commitEntry(
       key,
       created: new Date().toISOString(),
       ...rest,
-      files: await Promise.all(files.map(async (name) => ({ name, bytes: statSync(path.join(tmp, name)).size, sha256: await sha256Of(path.join(tmp, name)) }))),
+      files: await Promise.all(
+        files.map(async (name) => ({ name, bytes: statSync(path.join(tmp, name)).size, sha256: await sha256File(path.join(tmp, name)) })),
+      ),
     };
     writeFileSync(path.join(tmp, META), `${JSON.stringify(meta, null, 2)}\n`);
     const dir = path.join(cacheDir, key);

@@ -36,11 +36,10 @@ export async function lookupStages(plan: BuildPlan, options: { probeMemo?: Map<s
   const dir = plan.stageCache.dir;
   const notes: string[] = [];
   const candidates: StageCandidate[] = [];
-  const wanted: [StageCandidate['at'], string][] = [
-    ...(outputsCacheable(plan) ? [['outputs', keys.outputs] as [StageCandidate['at'], string]] : []),
-    ...[...PHASE_NAMES].reverse().map((p) => [p, keys.phases[p]] as [StageCandidate['at'], string]),
-  ];
-  for (const [at, key] of wanted) {
+  // Best first: the outputs, then the trees from the last phase back.
+  const points: StageCandidate['at'][] = [...(outputsCacheable(plan) ? (['outputs'] as const) : []), ...[...PHASE_NAMES].reverse()];
+  for (const at of points) {
+    const key = at === 'outputs' ? keys.outputs : keys.phases[at];
     const found = readEntry(dir, key);
     if (!found) continue;
     if ('corrupt' in found) {
@@ -67,6 +66,8 @@ export async function lookupStages(plan: BuildPlan, options: { probeMemo?: Map<s
   return { keys, candidates, notes };
 }
 
+export const NOTHING_CACHED = 'nothing cached for this build: every phase runs';
+
 /** One line for the dry-run and the log: what the stage cache will do. */
 export function describeLookup(plan: BuildPlan, lookup: StageLookup | undefined): string[] {
   if (!plan.stageCache.enabled) return [`off (${plan.stageCache.why})`];
@@ -78,6 +79,6 @@ export function describeLookup(plan: BuildPlan, lookup: StageLookup | undefined)
         ? [
             `restore the tree after ${best.at} (${best.entry.meta.key}); run ${PHASE_NAMES.slice(PHASE_NAMES.indexOf(best.at) + 1).join(', ')}, then the outputs`,
           ]
-        : ['nothing cached for this build: every phase runs'];
+        : [NOTHING_CACHED];
   return [...lines, ...(lookup?.notes ?? [])];
 }
