@@ -91,6 +91,17 @@ describe.runIf(isRoot)('debian build to tar', () => {
     );
   });
 
+  it('kills a process a hook left running, naming the hook, instead of waiting for it', async () => {
+    expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/warning: install\/60-hook-leftovers left processes running after it ended .*dib killed them/);
+    expect((await execa('pgrep', ['-f', 'sleep 1000'], { reject: false })).stdout).toBe('');
+  });
+
+  it("ships neither the build host's resolver nor its name, nor the mount points of dib's caches", async () => {
+    expect(entries).not.toContain('./etc/resolv.conf');
+    expect(await readTarFile(`${output}.tar`, 'etc/hostname')).toBe('debian');
+    expect(entries).not.toContain('./tmp/dib-initramfs-cache/');
+  });
+
   it('writes the same tree as squashfs', async () => {
     const { stdout } = await execa('unsquashfs', ['-lc', `${output}.squashfs`], { maxBuffer: 256 * 1024 * 1024 });
     expect(stdout).toContain('squashfs-root/etc/hello-dir');

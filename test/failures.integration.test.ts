@@ -2,9 +2,23 @@
  * Builds that fail or are interrupted: a non-zero exit naming element, phase and
  * script; nothing mounted afterwards; no output under its final name.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { defaultImageCache } from '@dib/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DIB_BIN, hostState, leakedSince, runDib, writePackageElement, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, OUT } from './helpers.js';
@@ -59,7 +73,8 @@ describe.runIf(isRoot)('a failing disk step', () => {
 };\n`,
     });
     const output = path.join(OUT, 'bad-disk-step');
-    const run = await runDib(['create', '--json', '-o', output, '-t', 'raw', 'debian-minimal', 'block-device-mbr', 'bad-disk-step'], {
+    // tar is written before the disk is assembled: it must not appear under its name either.
+    const run = await runDib(['create', '--json', '-o', output, '-t', 'tar,raw', 'debian-minimal', 'block-device-mbr', 'bad-disk-step'], {
       cwd: project,
       env: buildEnv({ DIB_DEBIAN_INITRAMFS: 'skip' }),
     });
@@ -80,7 +95,8 @@ describe.runIf(isRoot)('a failing disk step', () => {
     expect(error.message).toContain('| the disk step says no');
     expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/\[disk\/50-bad-disk-step \(bad-disk-step\)\] about to fail on \/.+\/disk/);
     expect(existsSync(`${output}.raw`)).toBe(false);
-    expect(partials(OUT, 'bad-disk-step.raw')).toEqual([]);
+    expect(existsSync(`${output}.tar`)).toBe(false);
+    expect(partials(OUT, 'bad-disk-step')).toEqual([]);
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
   });
 });
@@ -126,4 +142,33 @@ describe.runIf(isRoot)('an interrupted build', () => {
       expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
     });
   }
+});
+
+describe.runIf(isRoot)('a damaged cache', () => {
+  it('a cached base tree damaged in place is found by its digest and not unpacked (offline: DIB_E_BASE_TREE_DAMAGED, naming it)', async () => {
+    // The interrupted builds above made (or used) the shared base tree; a copy is damaged, not it.
+    const shared = path.join(defaultImageCache(process.env), 'debian-minimal');
+    const sealed = readdirSync(shared).filter((f) => f.endsWith('.tar') && existsSync(path.join(shared, `${f}.sha256`)));
+    expect(sealed.length).toBeGreaterThan(0);
+    const cache = mkdtempSync(path.join(OUT, 'damaged-cache-'));
+    mkdirSync(path.join(cache, 'debian-minimal'));
+    for (const name of sealed) {
+      const copy = path.join(cache, 'debian-minimal', name);
+      copyFileSync(path.join(shared, name), copy);
+      copyFileSync(path.join(shared, `${name}.sha256`), `${copy}.sha256`);
+      // Same size, a few bytes changed in the middle: what a bad disk or a stray write does.
+      const fd = openSync(copy, 'r+');
+      writeSync(fd, Buffer.from('damaged'), 0, 7, Math.floor(statSync(copy).size / 2));
+      closeSync(fd);
+    }
+    const before = await hostState();
+    const output = path.join(OUT, 'damaged-cache');
+    const run = await runDib(['create', '--offline', '--image-cache', cache, '-o', output, '-t', 'tar', 'debian-minimal'], { env: buildEnv() });
+    rmSync(cache, { recursive: true, force: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('DIB_E_BASE_TREE_DAMAGED');
+    expect(run.stderr).toMatch(new RegExp(`the cached base tree ${cache}/debian-minimal/bookworm-amd64-\\S+\\.tar does not match its digest`));
+    expect(existsSync(`${output}.tar`)).toBe(false);
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
 });

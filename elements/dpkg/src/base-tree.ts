@@ -31,6 +31,29 @@ export interface BaseTreeSpec {
   debootstrapScript?: string;
 }
 
+/** Files debootstrap and mmdebstrap copy from the build host into the tree. */
+const HOST_FILES = ['etc/resolv.conf', 'etc/hostname'];
+
+/**
+ * A cached tree that no longer matches its digest (damaged in place, cut short) is
+ * removed and made again; offline, the build stops naming it. A tree from before digests
+ * were kept gets one now.
+ */
+async function verifyCachedTree(ctx: HostHookContext, tarball: string): Promise<void> {
+  const state = await cache.checkSeal(tarball);
+  if (state === 'sound') return;
+  if (state === 'unsealed') {
+    ctx.log(`recording the digest of ${tarball} (made before digests were kept)`);
+    await cache.seal(tarball);
+    return;
+  }
+  if (ctx.offline) {
+    throw new ElementError(ERRORS.DIB_E_BASE_TREE_DAMAGED, `the cached base tree ${tarball} does not match its digest (${tarball}.sha256)`);
+  }
+  ctx.log(`warning: the cached base tree ${tarball} does not match its digest; removed, making it again`);
+  cache.discardSealed(tarball);
+}
+
 type Inputs = BaseTreeSpec & { tool: 'mmdebstrap' | 'debootstrap'; arch: string; include: string[]; keyringDigest: string };
 
 async function chooseTool(ctx: HostHookContext): Promise<'mmdebstrap' | 'debootstrap'> {
@@ -58,29 +81,31 @@ export async function bootstrapBaseTree(ctx: HostHookContext, spec: BaseTreeSpec
   const maxAgeDays = Number(ctx.env.DIB_DEBIAN_BASE_CACHE_DAYS ?? '7');
   const fresh = () => existsSync(tarball) && (ctx.offline || (Date.now() - statSync(tarball).mtimeMs) / 86_400_000 < maxAgeDays);
 
-  if (!fresh()) {
+  mkdirSync(dir, { recursive: true });
+  // Checked and made under one lock: a build never discards a tree another has just made.
+  await cache.withLock(tarball, async () => {
+    if (existsSync(tarball)) await verifyCachedTree(ctx, tarball);
+    if (fresh()) {
+      ctx.log(`using cached base tree ${tarball}`);
+      return;
+    }
     if (ctx.offline) {
       throw new ElementError(
         ERRORS.DIB_E_BASE_TREE_NOT_CACHED,
         `--offline, but there is no cached ${distro} ${inputs.release} ${inputs.arch} base tree (${tarball})`,
       );
     }
-    mkdirSync(dir, { recursive: true });
-    await cache.withLock(tarball, async () => {
-      if (fresh()) return; // another build made it while we waited
-      ctx.log(`making the ${distro} ${inputs.release} base tree with ${inputs.tool}`);
-      const partial = `${tarball}.partial-${process.pid}`;
-      try {
-        if (inputs.tool === 'mmdebstrap') await runMmdebstrap(ctx, inputs, partial);
-        else await runDebootstrap(ctx, inputs, partial);
-        renameSync(partial, tarball);
-      } finally {
-        rmSync(partial, { force: true });
-      }
-    });
-  } else {
-    ctx.log(`using cached base tree ${tarball}`);
-  }
+    ctx.log(`making the ${distro} ${inputs.release} base tree with ${inputs.tool}`);
+    const partial = `${tarball}.partial-${process.pid}`;
+    try {
+      if (inputs.tool === 'mmdebstrap') await runMmdebstrap(ctx, inputs, partial);
+      else await runDebootstrap(ctx, inputs, partial);
+      await cache.seal(partial, tarball);
+      renameSync(partial, tarball);
+    } finally {
+      rmSync(partial, { force: true });
+    }
+  });
   mkdirSync(ctx.targetRoot, { recursive: true });
   await ctx.run('tar', [
     '--extract',
@@ -93,6 +118,9 @@ export async function bootstrapBaseTree(ctx: HostHookContext, spec: BaseTreeSpec
     '--directory',
     ctx.targetRoot,
   ]);
+  // The bootstrap tools copy the build host's resolver and name in; neither belongs to
+  // the image (the chroot phases get the host's resolver for their run only).
+  for (const file of HOST_FILES) rmSync(path.join(ctx.targetRoot, file), { force: true });
   // apt in the image must trust the key the tree was bootstrapped with.
   if (spec.keyring) {
     const trusted = path.join(ctx.targetRoot, 'etc/apt/trusted.gpg.d');

@@ -48,10 +48,16 @@ export default defineElement({
       default: 'most',
       schema: z.enum(['most', 'netboot', 'virtual']),
     },
+    DIB_DEBIAN_INITRAMFS_CACHE: {
+      description:
+        'Reuse an initramfs made before from the same inputs (packages, initramfs-tools and modprobe configuration, fstab, modules), kept under DIB_IMAGE_CACHE/initramfs ("0" turns it off)',
+      default: '1',
+    },
   },
   cacheProbes: aptArchiveProbes,
   cacheMounts: [
     // One cache per distro/release/arch: .debs of different releases never mix.
     { cache: 'apt/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/var/cache/apt/archives', disableWith: 'DIB_APT_LOCAL_CACHE' },
+    { cache: 'initramfs/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/tmp/dib-initramfs-cache', disableWith: 'DIB_DEBIAN_INITRAMFS_CACHE' },
   ],
 });

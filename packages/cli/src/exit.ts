@@ -4,9 +4,17 @@ import { DibError, isDibError } from '@dib/core';
 export const EXIT = { ok: 0, failed: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
 
 export function reportError(e: unknown, json: boolean): number {
-  const err = isDibError(e) ? e : new DibError('DIB_E_COMMAND_FAILED', (e as Error)?.stack ?? String(e));
+  const err = isDibError(e) ? e : internalError(e);
   if (json) process.stdout.write(`${JSON.stringify({ event: 'error', ...err.toJSON() })}\n`);
   process.stderr.write(`\n${err.format()}\n`);
   if (err.code === 'DIB_E_ARGUMENT' || err.code === 'DIB_E_OPTION_UNSUPPORTED') return EXIT.usage;
   return EXIT.failed;
+}
+
+/** An error no code was given to: a bug. One line unless DIB_DEBUG asks for the stack. */
+function internalError(e: unknown): DibError {
+  const error = e instanceof Error ? e : new Error(String(e));
+  const debug = process.env.DIB_DEBUG === '1' || Number(process.env.DIB_DEBUG_TRACE ?? 0) > 0;
+  const firstLine = `${error.name}: ${error.message.split('\n')[0]}`;
+  return new DibError('DIB_E_INTERNAL', debug ? (error.stack ?? firstLine) : firstLine, { cause: error });
 }

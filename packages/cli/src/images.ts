@@ -91,7 +91,7 @@ export async function selectImages(
     chosen = positionals.map((n) => [n, config.images[n] as ImageOptions & { output: string }]);
   } else {
     const output = image.output ?? 'image';
-    chosen = [[path.basename(output), { ...ImageSchema.parse({ elements: positionals }), output }]];
+    chosen = [[path.basename(output), { ...parseElementArguments(positionals), output }]];
   }
   if (image.output && chosen.length > 1) {
     throw new DibError('DIB_E_ARGUMENT', `-o names one output but ${chosen.length} images are selected (${chosen.map(([n]) => n).join(', ')})`, {
@@ -105,7 +105,8 @@ export async function selectImages(
     }
     return {
       name,
-      image: { ...merged.data, output: path.resolve(cwd, image.output ?? base.output) },
+      // -o as typed ("", ".", "x/" mean something to the plan's check); it resolves it from here.
+      image: { ...merged.data, output: image.output ?? path.resolve(cwd, base.output) },
       elementsPath,
       searchRoots,
       imageCache: global.imageCache ? path.resolve(cwd, global.imageCache) : config.imageCache,
@@ -120,4 +121,17 @@ export async function selectImages(
     };
   });
   return { requests, loaded };
+}
+
+/** The elements named on the command line, each checked as a name before any is looked up. */
+function parseElementArguments(positionals: string[]): ImageOptions {
+  const parsed = ImageSchema.safeParse({ elements: positionals });
+  if (parsed.success) return parsed.data;
+  const bad = parsed.error.issues.map((i) => {
+    const index = i.path[1];
+    return typeof index === 'number' ? `element ${JSON.stringify(positionals[index])}: ${i.message}` : i.message;
+  });
+  throw new DibError('DIB_E_ARGUMENT', bad.join('\n'), {
+    hint: 'Name elements as they are published (debian, vm, my-element); a path or a quoted command is not an element.',
+  });
 }

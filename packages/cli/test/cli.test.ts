@@ -1,8 +1,9 @@
 /**
  * The dib command line as a user meets it: the built bin run in a temp project with
- * fixture elements. Only --dry-run and read-only commands: nothing here needs root.
+ * fixture elements. Only --dry-run and read-only commands, and dib cleanup on a scratch
+ * state directory (as root only).
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -113,8 +114,11 @@ describe('dib create --dry-run', () => {
     expect(plan.buildDirectoryVariables).toEqual(['TARGET_ROOT', 'TMP_MOUNT_PATH', 'TMP_BUILD_DIR', 'TMP_HOOKS_PATH', 'DIB_ELEMENT_OUTPUT_DIR', '_LIB']);
     expect(plan.layout).toMatchObject({ table: 'mbr', filesystems: [{ type: 'ext4', label: 'cloudimg-rootfs', mountPoint: '/' }] });
     expect(plan.diskSteps).toEqual([expect.objectContaining({ element: 'bootloader' })]);
-    expect(plan.cacheMounts).toEqual([expect.objectContaining({ element: 'dpkg', target: '/var/cache/apt/archives' })]);
-    expect(plan.cacheMounts[0].source.startsWith(plan.environment.DIB_IMAGE_CACHE)).toBe(true);
+    expect(plan.cacheMounts).toEqual([
+      expect.objectContaining({ element: 'dpkg', target: '/var/cache/apt/archives' }),
+      expect.objectContaining({ element: 'dpkg', target: '/tmp/dib-initramfs-cache' }),
+    ]);
+    for (const mount of plan.cacheMounts) expect(mount.source.startsWith(plan.environment.DIB_IMAGE_CACHE)).toBe(true);
   });
 
   it('an xfs root from DIB_BLOCK_DEVICE_CONFIG gets img-rootfs, in the variables and the layout alike', async () => {
@@ -472,5 +476,64 @@ describe('dib (top level)', () => {
     const r = await dib(tempDir(), ['frobnicate']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('dib: unknown command "frobnicate"');
+  });
+});
+
+describe('dib cleanup', () => {
+  it('takes no arguments', async () => {
+    const r = await dib(tempDir(), ['cleanup', '/tmp']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT');
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    "acts only on what it can prove is dib's: a forged state file is reported and nothing named in it is removed",
+    async () => {
+      const root = tempDir();
+      const victim = path.join(root, 'precious');
+      mkdirSync(victim);
+      const state = path.join(root, 'state');
+      mkdirSync(state);
+      writeFileSync(path.join(state, 'forged.json'), JSON.stringify({ pid: 2 ** 30, resources: [{ kind: 'dir', path: victim }] }));
+      writeFileSync(path.join(state, 'cut.json'), '{"pid": 1');
+      const r = await dib(root, ['cleanup'], { DIB_STATE_DIR: state });
+      expect(r.exitCode).toBe(1);
+      expect(existsSync(victim)).toBe(true);
+      expect(r.stdout).toContain(`left alone: dir ${victim}: not inside a build directory`);
+      expect(r.stdout).toMatch(/cut\.json: not a dib state file/);
+      expect(readdirSync(state).sort()).toEqual(['cut.json', 'forged.json']);
+    },
+  );
+});
+
+describe('where a build writes (-o) and what it is built from, checked before anything runs', () => {
+  const dryRun = (root: string, args: string[]) => dib(root, ['create', '--dry-run', '--json', '--elements-path', 'elements', ...args]);
+
+  it("drops the output type's extension from -o when one type is asked for, as DIB does", async () => {
+    const root = fixtureProject();
+    const r = await dryRun(root, ['-t', 'tar', '-o', 'web.tar', 'app']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).outputs).toEqual([{ type: 'tar', path: path.join(root, 'web.tar') }]);
+  });
+
+  it.each([
+    ['empty', '', /the output path \(-o\) is empty/],
+    ['the current directory', '.', /names a directory, not a file/],
+    ['the root directory', '/', /names a directory, not a file/],
+    ['an existing directory', 'elements', /is an existing directory/],
+    ['inside a kernel filesystem', '/proc/img', /inside \/proc, a kernel filesystem/],
+  ])('refuses -o %s', async (_what, output, message) => {
+    const r = await dryRun(fixtureProject(), ['-t', 'tar', '-o', output, 'app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it.each([['../app'], ['app;id'], ['$(id)'], ['']])('refuses the element name %j without looking it up', async (name) => {
+    const r = await dryRun(fixtureProject(), ['-t', 'tar', name]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DIB_E_ARGUMENT');
+    expect(r.stderr).toContain(`element ${JSON.stringify(name)}: not an element name`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

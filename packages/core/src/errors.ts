@@ -38,13 +38,17 @@ export const ERRORS = {
   },
   DIB_E_OUTPUT_FORMAT: { title: 'Output format not available', hint: 'Choose one of the supported output types shown in `dib create --help`.' },
   DIB_E_ARGUMENT: { title: 'Invalid command-line argument', hint: 'See `dib <command> --help`.' },
-  DIB_E_NOT_ROOT: { title: 'Building needs root', hint: 'Run the build as root (sudo -E dib create ...); --dry-run works without root.' },
+  DIB_E_NOT_ROOT: { title: 'Needs root', hint: 'Run the build as root (sudo -E dib create ...); --dry-run works without root.' },
   DIB_E_HOST_TOOL_MISSING: { title: 'A required host tool is missing', hint: 'Run `dib doctor --fix`, or install the package named above.' },
   DIB_E_HOOK_FAILED: {
     title: 'A hook script failed',
     hint: 'Read the script output above (also in the build log); export break=after-error to get a shell in the chroot at the failure.',
   },
   DIB_E_COMMAND_FAILED: { title: 'A host command failed', hint: 'Read the command output above (also in the build log).' },
+  DIB_E_INTERNAL: {
+    title: 'Internal error in dib',
+    hint: 'This is a bug in dib, not in your input. Run again with DIB_DEBUG=1 for the stack trace, and report it with that output.',
+  },
   DIB_E_INTERRUPTED: { title: 'Build interrupted', hint: 'Everything the build mounted or created was released; run the build again.' },
   DIB_E_CLEANUP_FAILED: { title: 'Could not release a build resource', hint: 'Run `dib cleanup` to release what is left, and check /proc/mounts.' },
   DIB_E_BLOCK_DEVICE_INVALID: {

@@ -13,6 +13,7 @@ import { resolveEnvironment, type EnvOrigin } from './environment.js';
 import { buildHookTree, type HookTree } from './hooks/hook-tree.js';
 import { collectHostTools, type NeededTool } from './host/tools.js';
 import { OUTPUT_FORMATS } from './outputs/formats.js';
+import { resolveOutputPath } from './output-path.js';
 import { chooseLayout } from './block-device/choose-layout.js';
 import { mountPointsOf, type Layout } from './block-device/layout.js';
 import type { DiskHook } from './contract/manifest.js';
@@ -159,7 +160,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const env = resolveEnvironment(elements, req.image.environment, req.callerEnv);
 
   const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
-  const output = path.resolve(req.image.output);
+  const output = resolveOutputPath(req.image.output, types);
   const rootLabel = req.image.rootLabel ?? DEFAULT_ROOT_LABEL;
   const chosen = diskTypes.length ? chooseLayout(elements, req.image.blockDevice, env.values, rootLabel, req.image.arch) : undefined;
   // Identities are decided here, so fstab, the bootloader and the dry-run agree; from the inputs, so rebuilds agree too.

@@ -37,3 +37,34 @@ describe('how a failed command is described', () => {
     expect((await failureOf('echo one; echo two >&2; exit 4')).tailText).toBe('last lines:\n  | one\n  | two');
   });
 });
+
+describe('processes a command leaves behind', () => {
+  const alive = async (marker: string) => (await import('execa')).execa('pgrep', ['-f', marker], { reject: false }).then((r) => r.exitCode === 0);
+
+  it.each([
+    ['holding its output open', 'sleep 71.5', 'sleep 71.5 & echo started'],
+    ['with its output closed', 'sleep 71.6', 'sleep 71.6 >/dev/null 2>&1 & echo started'],
+  ])('are killed once it ends, with a warning naming it: %s', async (_how, marker, script) => {
+    const warnings: string[] = [];
+    const runner = new CommandRunner(
+      () => {},
+      (m) => warnings.push(m),
+    );
+    const started = Date.now();
+    const { stdout } = await runner.run('/bin/bash', ['-c', script], { label: 'install/50-daemon' });
+    expect(stdout).toBe('started');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(warnings).toEqual([expect.stringMatching(/^install\/50-daemon left processes running after it ended .*dib killed them$/)]);
+    expect(await alive(marker)).toBe(false);
+  });
+
+  it('are none for a command that waits for its children: no warning', async () => {
+    const warnings: string[] = [];
+    const runner = new CommandRunner(
+      () => {},
+      (m) => warnings.push(m),
+    );
+    await runner.run('/bin/bash', ['-c', 'sleep 0.2 & wait']);
+    expect(warnings).toEqual([]);
+  });
+});

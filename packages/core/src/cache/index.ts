@@ -3,7 +3,7 @@
  * sharing DIB_IMAGE_CACHE do not write the same entry at once.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isProcessAlive } from '../host/process-alive.js';
 
@@ -21,16 +21,7 @@ const stableJson = (v: unknown): string =>
           .join(',')}}`
       : (JSON.stringify(v) ?? 'null');
 
-/** sha256 (hex) of a file's content, read as a stream: what verifies a cached download. */
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
+export { sha256File } from './sha256.js';
 
 /** Runs fn holding an exclusive lock named by `file` (a directory `file.lock`); waits for other holders, breaks stale locks. */
 export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 30 * 60_000): Promise<T> {
@@ -61,3 +52,5 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
     rmSync(lock, { recursive: true, force: true });
   }
 }
+
+export { seal, checkSeal, discardSealed, type SealState } from './seal.js';

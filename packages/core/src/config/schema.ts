@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ARCH_HELP, ARCH_NAMES, canonicalArch } from '../arch.js';
+import { ElementRequestSchema } from '../contract/manifest.js';
 
 /** Output types dib knows; which are buildable is decided by the output registry. */
 export const KNOWN_OUTPUT_TYPES = ['tar', 'tgz', 'raw', 'qcow2', 'vhd', 'vmdk', 'squashfs', 'docker'] as const;
@@ -19,9 +20,9 @@ export const ImageSchema = z
      */
     kind: z.enum(['disk', 'ramdisk']).default('disk'),
     /** The element that turns the tree into a ramdisk (ramdisk builds; --ramdisk-element). */
-    ramdiskElement: z.string().min(1).default('ramdisk'),
+    ramdiskElement: ElementRequestSchema.default('ramdisk'),
     /** Elements to compose, in the order given. */
-    elements: z.array(z.string().min(1)).min(1, 'list at least one element'),
+    elements: z.array(ElementRequestSchema).min(1, 'list at least one element'),
     /** Output path without extension (-o). Relative to the config file's directory. */
     output: z.string().min(1).optional(),
     /** Output types (-t). */

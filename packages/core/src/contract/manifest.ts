@@ -12,6 +12,15 @@ export const ELEMENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 const elementName = z.string().regex(ELEMENT_NAME, 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
 
+/**
+ * How an element is asked for: its name, or its npm package's (@acme/x). Looked up as a
+ * directory on ELEMENTS_PATH and echoed in hints, so never a path or shell text.
+ */
+export const ELEMENT_REQUEST = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i;
+export const ElementRequestSchema = z
+  .string()
+  .regex(ELEMENT_REQUEST, 'not an element name: letters, digits, ".", "_", "~" or "-" (or a package name such as @acme/x); no paths or shell characters');
+
 /** A variable an element reads. Only documented variables (and DIB_*) reach hooks. */
 export const EnvVarSchema = z
   .object({

@@ -2,6 +2,7 @@
  * Looks an element name up: ELEMENTS_PATH directories first (first found wins, as in
  * DIB), then npm packages from the user's project. Every shadowed copy is a warning.
  */
+import { ELEMENT_REQUEST } from '../contract/manifest.js';
 import { DibError } from '../errors.js';
 import { findElementDirectories, loadElementDirectory } from './load-directory.js';
 import { packageNamesFor } from './naming.js';
@@ -24,6 +25,8 @@ export class ElementFinder {
   /** The element, or undefined when no directory or package has it. */
   /** `from` is the element that asked, whose own package directory is searched first (its npm dependencies). */
   find(name: string, from?: LoadedElement): Promise<LoadedElement | undefined> {
+    // A name that is not an element name ("../x") never becomes a path to look in.
+    if (!ELEMENT_REQUEST.test(name)) return Promise.resolve(undefined);
     let hit = this.cache.get(name);
     if (!hit) {
       hit = this.lookup(name, from?.source.kind === 'package' ? [from.source.packageRoot] : []);

@@ -22,7 +22,9 @@ import type { HookEntry } from '../hooks/hook-tree.js';
 import { writeImageMetadata } from './image-metadata.js';
 import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
+import { BUILD_DIR_PREFIX } from './leftovers.js';
 import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
+import { PendingOutputs } from './pending-outputs.js';
 import { ResourceStack } from './resources.js';
 import { CommandError, CommandRunner } from './runner.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
@@ -51,7 +53,13 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   const emit: EventSink = options.emit ?? (() => {});
   const started = Date.now();
   const log = new BuildLog(plan.logfile);
-  const runner = new CommandRunner((line, label) => log.line(line, label));
+  const runner = new CommandRunner(
+    (line, label) => log.line(line, label),
+    (message) => {
+      log.line(`warning: ${message}`);
+      emit({ event: 'warning', message });
+    },
+  );
   const resources = new ResourceStack(`${started}-${process.pid}`);
   // Hooks get this signal: it fires with the runner's abort, whatever interrupts the build.
   const interrupted = new AbortController();
@@ -61,10 +69,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   emit({ event: 'build-start', image: plan.name, elements: plan.elements.map((e) => e.name), outputs: plan.outputs.map((o) => o.path) });
-  for (const w of plan.warnings) {
-    log.line(`warning: ${w}`);
-    emit({ event: 'warning', message: w });
-  }
+  for (const w of plan.warnings) runner.warn(w);
 
   let ctx: BuildContext | undefined;
   let failure: unknown;
@@ -72,6 +77,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
     ctx = await prepare(plan, runner, resources, log, emit, interrupted.signal);
     const stages = await BuildStages.open(ctx, started);
     await tasks(ctx, options.renderer, stages).run();
+    ctx.outputs.commit();
     const durationMs = Date.now() - started;
     log.line(`build finished in ${(durationMs / 1000).toFixed(1)}s`);
     return { outputs: [...plan.outputs], durationMs, logfile: plan.logfile };
@@ -99,7 +105,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
     } finally {
       const status = failure ? (isDibError(failure) && failure.code === 'DIB_E_INTERRUPTED' ? 'interrupted' : 'failed') : 'ok';
       if (failure) {
-        const f = isDibError(failure) ? failure : new DibError('DIB_E_COMMAND_FAILED', String((failure as Error)?.message ?? failure));
+        const f = isDibError(failure) ? failure : new DibError('DIB_E_INTERNAL', String((failure as Error)?.message ?? failure));
         log.line(f.format());
         emit({ event: 'error', code: f.code, message: f.message, location: { ...f.location } });
       }
@@ -117,7 +123,7 @@ async function prepare(
   emit: EventSink,
   signal: AbortSignal,
 ): Promise<BuildContext> {
-  const buildDir = mkdtempSync(path.join(process.env.DIB_TMP_DIR ?? os.tmpdir(), 'dib_build.'));
+  const buildDir = mkdtempSync(path.join(process.env.DIB_TMP_DIR ?? os.tmpdir(), BUILD_DIR_PREFIX));
   resources.push({ kind: 'dir', path: buildDir }, async () => {
     const held = mountsUnder(buildDir);
     if (held.length) throw new Error(`not removing ${buildDir}: still mounted: ${held.join(', ')}`);
@@ -149,12 +155,9 @@ async function prepare(
     _LIB: path.join(hooksPath, RUNTIME_LIB),
   } satisfies Record<(typeof BUILD_DIRECTORY_VARIABLES)[number], string>;
   const cacheMounts = plan.cacheMounts.map(({ source, target }) => ({ source, target }));
-  const warn = (message: string) => {
-    log.line(`warning: ${message}`);
-    emit({ event: 'warning', message });
-  };
-  const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts, warn });
-  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, signal };
+  const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts, warn: runner.warn });
+  const outputs = new PendingOutputs(resources);
+  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, outputs, signal };
 }
 
 function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: BuildStages | undefined): Listr<unknown, BuildOptions['renderer'], 'simple'> {

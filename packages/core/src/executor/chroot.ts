@@ -4,7 +4,7 @@
  * from starting, and cache directories bind-mounted. Opened for a run of chroot
  * phases and closed after, always.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { killProcessesUnder, mountRegistered, mountsUnder, unmount } from './mounts.js';
 import type { ResourceStack } from './resources.js';
@@ -26,6 +26,7 @@ const POLICY_RC_D = '#!/bin/sh\n# Written by dib during the build: services must
 export class ChrootSession {
   private readonly marker: string;
   private open = false;
+  private madeMountPoints: string[] = [];
 
   constructor(
     private readonly runner: CommandRunner,
@@ -55,6 +56,8 @@ export class ChrootSession {
     await mountRegistered(this.runner, this.resources, ['--bind', hooksPath], inRoot(IN_TARGET_HOOKS));
     for (const m of withCaches ? this.options.cacheMounts : []) {
       mkdirSync(m.source, { recursive: true });
+      // A mount point dib had to make is not part of the image: removed on leaving.
+      if (!exists(inRoot(m.target))) this.madeMountPoints.push(inRoot(m.target));
       await mountRegistered(this.runner, this.resources, ['--bind', m.source], inRoot(m.target));
     }
   }
@@ -67,7 +70,8 @@ export class ChrootSession {
   async close(): Promise<void> {
     if (!this.open) return;
     const root = this.options.targetRoot;
-    killProcessesUnder(root);
+    const killed = killProcessesUnder(root);
+    if (killed) this.options.warn(`${killed} process(es) a hook started in the image were still running when the chroot closed; dib killed them`);
     await this.resources.releaseWhere((r) => (r.kind === 'mount' && r.path.startsWith(`${root}/`)) || r.path === this.marker);
     for (const stray of mountsUnder(root)) {
       this.options.warn(`a hook left ${stray.slice(root.length) || '/'} mounted in the image; dib unmounted it (its content is not in the image)`);
@@ -79,6 +83,8 @@ export class ChrootSession {
     const root = this.options.targetRoot;
     this.open = false;
     rmSync(path.join(root, IN_TARGET_HOOKS), { recursive: true, force: true });
+    // Only when empty: after a failed unmount the directory still shows the host's cache.
+    for (const dir of this.madeMountPoints.splice(0)) if (isEmptyDir(dir)) rmdirSync(dir);
     this.restore(path.join(root, 'usr/sbin/policy-rc.d'));
     this.restore(path.join(root, 'etc/resolv.conf'));
   }
@@ -112,6 +118,14 @@ const exists = (p: string) => {
   try {
     lstatSync(p);
     return true;
+  } catch {
+    return false;
+  }
+};
+
+const isEmptyDir = (dir: string) => {
+  try {
+    return readdirSync(dir).length === 0;
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import type { BuildPlan } from '../plan.js';
 import type { ChrootSession } from './chroot.js';
 import type { EventSink } from './events.js';
+import type { PendingOutputs } from './pending-outputs.js';
 import type { BuildLog } from './log.js';
 import type { ResourceStack } from './resources.js';
 import type { CommandRunner } from './runner.js';
@@ -20,6 +21,8 @@ export interface BuildContext {
   readonly chroot: ChrootSession;
   /** The plan's environment plus the build directory's paths, before per-phase PATH. */
   readonly env: Record<string, string>;
+  /** Outputs written so far, held under temporary names until the build succeeds. */
+  readonly outputs: PendingOutputs;
   /** Aborted when the build is interrupted; TypeScript hooks get it as ctx.signal. */
   readonly signal: AbortSignal;
 }

@@ -28,10 +28,8 @@ export async function requireTools(tools: readonly (HostTool & { neededBy: strin
   throw new DibError('DIB_E_HOST_TOOL_MISSING', `missing on this host:\n  ${lines.join('\n  ')}`);
 }
 
-export function requireRoot(): void {
-  if (process.getuid?.() !== 0) {
-    throw new DibError('DIB_E_NOT_ROOT', 'building an image mounts filesystems and runs chroot, which needs root');
-  }
+export function requireRoot(why = 'building an image mounts filesystems and runs chroot, which needs root', hint?: string): void {
+  if (process.getuid?.() !== 0) throw new DibError('DIB_E_NOT_ROOT', why, hint ? { hint } : {});
 }
 
 /** MemTotal from /proc/meminfo in GiB. */

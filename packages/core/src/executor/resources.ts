@@ -3,10 +3,9 @@
  * here and released in reverse order on success, failure or interrupt. The list is
  * mirrored to a state file so `dib cleanup` can release what a killed build left.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DibError } from '../errors.js';
-import { isProcessAlive } from '../host/process-alive.js';
 
 export type ResourceRecord = { kind: 'mount'; path: string } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
 
@@ -69,31 +68,9 @@ export class ResourceStack {
 
   private save(extra: Resource[] = []): void {
     const resources = [...this.stack, ...extra].map((r) => r.record);
-    writeFileSync(this.stateFile, JSON.stringify({ pid: process.pid, resources }, null, 2));
+    // Whole or not at all: `dib cleanup` never reads a state cut short.
+    const tmp = `${this.stateFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, resources }, null, 2));
+    renameSync(tmp, this.stateFile);
   }
-}
-
-export interface LeftoverState {
-  file: string;
-  pid: number;
-  resources: ResourceRecord[];
-}
-
-/** State files of builds whose process is gone. */
-export function findLeftovers(dir = stateDir()): LeftoverState[] {
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  return files
-    .flatMap((f) => {
-      try {
-        return [{ file: path.join(dir, f), ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }];
-      } catch {
-        return []; // being written by a live build, or cut short: nothing reliable to release
-      }
-    })
-    .filter((s) => !isProcessAlive(s.pid));
 }

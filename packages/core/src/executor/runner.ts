@@ -50,11 +50,18 @@ export function howItEnded(exitCode: number | undefined, signal: string | undefi
   return died ? `exit status ${exitCode}: a command in it was killed by ${died}` : `exit status ${exitCode}`;
 }
 
+/** How long processes a command left in its group may outlive it before they are killed. */
+const STRAY_GRACE_MS = 2000;
+
 export class CommandRunner {
   private readonly children = new Set<ResultPromise>();
   private aborted = false;
 
-  constructor(private readonly sink: LineSink) {}
+  constructor(
+    private readonly sink: LineSink,
+    /** Told when the runner had to step in (processes a command left behind). */
+    readonly warn: (message: string) => void = (message) => sink(`warning: ${message}`, 'dib'),
+  ) {}
 
   get isAborted(): boolean {
     return this.aborted;
@@ -93,6 +100,14 @@ export class CommandRunner {
       ],
     });
     this.children.add(child);
+    // A command that leaves processes in its group (`daemon &` in a hook) would keep its
+    // output open and the build waiting forever: once the command itself has exited,
+    // what is left of its group gets a grace period, then is killed.
+    let strays: NodeJS.Timeout | undefined;
+    const ended = { strays: false };
+    child.once('exit', () => {
+      strays = setTimeout(() => this.endStrays(child.pid, label, ended), STRAY_GRACE_MS);
+    });
     try {
       const result = await child;
       if (result.failed) {
@@ -102,8 +117,27 @@ export class CommandRunner {
       }
       return { stdout: String(result.stdout ?? '') };
     } finally {
+      clearTimeout(strays);
+      this.endStrays(child.pid, label, ended);
       this.children.delete(child);
     }
+  }
+
+  /** Kills what is left of a finished command's process group, saying so (once: the killed may linger as zombies). */
+  private endStrays(pid: number | undefined, label: string, ended: { strays: boolean }): void {
+    if (!pid || ended.strays) return;
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return; // the group is empty
+    }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      return;
+    }
+    ended.strays = true;
+    this.warn(`${label} left processes running after it ended (process group ${pid}); dib killed them`);
   }
 
   /** Ends every running child and its process group: TERM, then KILL after a grace period. */

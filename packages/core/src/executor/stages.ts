@@ -14,7 +14,6 @@ import { lookupStages, NOTHING_CACHED } from '../stage-cache/lookup.js';
 import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
 import { probeAll, probeSpecs, type ProbeDigests } from '../stage-cache/probes.js';
 import type { BuildContext } from './context.js';
-import { writeAtomically } from './write-outputs.js';
 
 const TREE_ARCHIVE = 'tree.tar';
 const MANIFESTS_ARCHIVE = 'manifests.tar';
@@ -85,10 +84,10 @@ export class BuildStages {
     if (!outputsCacheable(ctx.plan)) return;
     await this.store(this.keys.outputs, 'outputs', async (dir) => {
       const files = outputFiles(ctx).map(({ suffix, file }) => {
-        copyFileSync(file, path.join(dir, OUT_PREFIX + suffix), constants.COPYFILE_FICLONE);
+        copyFileSync(ctx.outputs.current(file), path.join(dir, OUT_PREFIX + suffix), constants.COPYFILE_FICLONE);
         return OUT_PREFIX + suffix;
       });
-      await ctx.runner.run('tar', ['--create', '--file', path.join(dir, MANIFESTS_ARCHIVE), '--directory', ctx.plan.manifestDir, '.'], {
+      await ctx.runner.run('tar', ['--create', '--file', path.join(dir, MANIFESTS_ARCHIVE), '--directory', ctx.outputs.current(ctx.plan.manifestDir), '.'], {
         label: 'stage-cache',
       });
       return [...files, MANIFESTS_ARCHIVE];
@@ -186,10 +185,7 @@ export class BuildStages {
   }
 }
 
-const warn = (ctx: BuildContext, message: string) => {
-  ctx.log.line(`warning: ${message}`);
-  ctx.emit({ event: 'warning', message });
-};
+const warn = (ctx: BuildContext, message: string) => ctx.runner.warn(message);
 
 /** Every file the build wrote beside the image, by its suffix after OUTPUT. (checksums included). */
 function outputFiles(ctx: BuildContext): { suffix: string; file: string }[] {
@@ -202,11 +198,11 @@ async function restoreOutputs(ctx: BuildContext, entry: StageEntry): Promise<voi
   const base = ctx.plan.image.output;
   for (const name of entry.meta.files.map((f) => f.name).filter((n) => n.startsWith(OUT_PREFIX))) {
     const file = `${base}.${name.slice(OUT_PREFIX.length)}`;
-    await writeAtomically(file, async (tmp) => copyFileSync(path.join(entry.dir, name), tmp, constants.COPYFILE_FICLONE));
+    await ctx.outputs.write(file, async (tmp) => copyFileSync(path.join(entry.dir, name), tmp, constants.COPYFILE_FICLONE));
   }
-  await writeAtomically(ctx.plan.manifestDir, async (tmp) => {
+  await ctx.outputs.write(ctx.plan.manifestDir, async (tmp) => {
     mkdirSync(tmp);
     await ctx.runner.run('tar', ['--extract', '--file', path.join(entry.dir, MANIFESTS_ARCHIVE), '--directory', tmp], { label: 'stage-cache' });
   });
-  for (const out of ctx.plan.outputs) ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(out.path).size });
+  for (const out of ctx.plan.outputs) ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(ctx.outputs.current(out.path)).size });
 }

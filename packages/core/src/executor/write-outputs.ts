@@ -1,8 +1,8 @@
 /**
  * Produces every requested output: tree formats from the finished tree, then the disk
- * (assembled once, boot sectors written by disk hooks) for disk formats. Each file is
- * written under a temporary name and renamed at the end, so an existing output is
- * never left half-overwritten; checksums and the manifest directory follow the same rule.
+ * (assembled once, boot sectors written by disk hooks) for disk formats. Every file,
+ * checksums and the manifest directory included, is held under a temporary name until
+ * the build succeeds (PendingOutputs).
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,22 +19,6 @@ import type { PlannedOutput } from '../plan.js';
 import type { BuildContext } from './context.js';
 import { MANIFEST_IMAGE_DIR } from './image-metadata.js';
 import { mountRegistered } from './mounts.js';
-
-const tempName = (file: string) => path.join(path.dirname(file), `.${path.basename(file)}.dib-partial-${process.pid}`);
-
-/** Writes `file` through `write(tmp)` and renames it into place; removes the temp file on failure. */
-export async function writeAtomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = tempName(file);
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    await write(tmp);
-    if (existsSync(file) && statSync(file).isDirectory()) rmSync(file, { recursive: true, force: true });
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-}
 
 /** sha256 and md5 of a file in one read (outputs are often gigabytes). */
 export const digests = (file: string) =>
@@ -85,11 +69,11 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
 
   const finish = async (out: PlannedOutput) => {
     if (plan.image.checksum) {
-      for (const [algorithm, sum] of Object.entries(await digests(out.path))) {
-        await writeAtomically(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
+      for (const [algorithm, sum] of Object.entries(await digests(ctx.outputs.current(out.path)))) {
+        await ctx.outputs.write(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
       }
     }
-    ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(out.path).size });
+    ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(ctx.outputs.current(out.path)).size });
   };
   const formatTask = (out: PlannedOutput): ListrTask => ({
     title: `${out.type}: ${out.path}`,
@@ -101,7 +85,7 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
         ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: 0 });
         return;
       }
-      await writeAtomically(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
+      await ctx.outputs.write(out.path, (tmp) => format.produce({ ...base, disk: disk?.file, file: tmp, run }));
       await finish(out);
     },
   });
@@ -141,13 +125,13 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
     ...elementOutputs.map((out) => ({
       title: `${out.name} (${out.element}): ${out.path}`,
       task: async () => {
-        await writeAtomically(out.path, async (tmp) => moveFile(stagedPath(ctx, out), tmp));
+        await ctx.outputs.write(out.path, async (tmp) => moveFile(stagedPath(ctx, out), tmp));
         await finish(out);
       },
     })),
     {
       title: `manifests: ${plan.manifestDir}`,
-      task: () => writeAtomically(plan.manifestDir, async (tmp) => cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true })),
+      task: () => ctx.outputs.write(plan.manifestDir, async (tmp) => cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true })),
     },
   ];
 }
