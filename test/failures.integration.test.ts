@@ -131,6 +131,12 @@ describe.runIf(isRoot)('an interrupted build', () => {
       }
       const mountedDuring = (await leakedSince(before)).mounts;
       expect(mountedDuring.some((m) => m.endsWith('/proc'))).toBe(true);
+      // A second build of the same output is refused at once, leaving the first's log alone.
+      const second = await runDib(['create', '-o', output, '-t', 'tar', 'debian-minimal', 'slow-install'], { env: buildEnv() });
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr).toContain('DIB_E_OUTPUT_BUSY');
+      expect(second.stderr).toContain(`is writing ${output}.*`);
+      expect(readFileSync(`${output}.log`, 'utf8')).toContain('slow-install: sleeping');
       child.kill(signal);
       const result = await child;
       expect(result.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);

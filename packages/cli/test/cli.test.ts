@@ -286,7 +286,7 @@ describe('dib create: argument errors', () => {
     const r = await dib(root, ['create', '--docker-target', 'x', '-t', 'tar', 'myos']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('DIB_E_OPTION_UNSUPPORTED: Option not implemented yet');
-    expect(r.stderr).toContain('--docker-target is a diskimage-builder option that dib does not implement yet');
+    expect(r.stderr).toContain('--docker-target (or DOCKER_TARGET) is a diskimage-builder option that dib does not implement yet');
   });
 
   it('--min-tmpfs that is not a whole number exits 2 with DIB_E_ARGUMENT', async () => {
@@ -294,7 +294,7 @@ describe('dib create: argument errors', () => {
     const r = await dib(root, ['create', '--dry-run', '--min-tmpfs', '1.5', '-t', 'tar', 'myos']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('DIB_E_ARGUMENT');
-    expect(r.stderr).toContain('--min-tmpfs takes a whole number of GiB, got "1.5"');
+    expect(r.stderr).toContain('--min-tmpfs (or DIB_MIN_TMPFS) takes a whole number of GiB, got "1.5"');
   });
 
   it('no elements and no config file is DIB_E_NO_ELEMENTS, exit 1', async () => {
@@ -535,5 +535,32 @@ describe('where a build writes (-o) and what it is built from, checked before an
     expect(r.stderr).toContain('DIB_E_ARGUMENT');
     expect(r.stderr).toContain(`element ${JSON.stringify(name)}: not an element name`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("diskimage-builder's variable forms of its options", () => {
+  const plan = async (env: Record<string, string>, extra: string[] = []) => {
+    const r = await dib(fixtureProject(), ['create', '--dry-run', '--json', '--elements-path', 'elements', '-t', 'tar', ...extra, 'app'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  it('read ARCH, DIB_CHECKSUM, DIB_OFFLINE and DIB_IMAGE_SIZE as -a, --checksum, --offline and --image-size', async () => {
+    const p = await plan({ ARCH: 'aarch64', DIB_CHECKSUM: '1', DIB_OFFLINE: '1', DIB_IMAGE_SIZE: '3' });
+    expect(p.environment).toMatchObject({ ARCH: 'arm64', DIB_CHECKSUM: '1', DIB_OFFLINE: '1' });
+    expect(p.image.size).toBe('3GiB');
+  });
+
+  it('let a flag on the command line win over its variable', async () => {
+    expect((await plan({ ARCH: 'arm64' }, ['-a', 'amd64'])).environment.ARCH).toBe('amd64');
+  });
+
+  it('refuse what they cannot use, naming the variable', async () => {
+    const bad = await dib(fixtureProject(), ['create', '--dry-run', '-t', 'tar', '--elements-path', 'elements', 'app'], { DIB_OFFLINE: 'yes' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('DIB_OFFLINE=yes: expected 1 (as --offline) or 0');
+    const unsupported = await dib(fixtureProject(), ['create', '--dry-run', '-t', 'tar', '--elements-path', 'elements', 'app'], { DIB_JOURNAL_SIZE: '64' });
+    expect(unsupported.exitCode).toBe(2);
+    expect(unsupported.stderr).toContain('--mkfs-journal-size (or DIB_JOURNAL_SIZE) is a diskimage-builder option that dib does not implement yet');
   });
 });

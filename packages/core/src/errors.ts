@@ -61,6 +61,10 @@ export const ERRORS = {
   },
   DIB_E_IMAGE_TOO_SMALL: { title: 'The image content does not fit', hint: 'Raise --image-size, or leave it out so dib sizes the image from its content.' },
   DIB_E_BOOT_TEST_FAILED: { title: 'The image did not boot to the expected text', hint: 'Read the serial console log named above.' },
+  DIB_E_OUTPUT_BUSY: {
+    title: 'Another build is writing the same output',
+    hint: 'Wait for the other build to finish, or give this one another output path (-o).',
+  },
   DIB_E_OUTPUT_MISSING: {
     title: 'An element did not write an output it declares',
     hint: "Check the element's hooks in the build log: the hook that writes the file into $DIB_ELEMENT_OUTPUT_DIR failed to or was skipped.",

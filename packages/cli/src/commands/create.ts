@@ -4,6 +4,7 @@ import { build, createPlan, describeLookup, DibError, formatPlan, lookupStages, 
 import { splitList } from '../args.js';
 import { command } from '../command.js';
 import { EXIT, reportError } from '../exit.js';
+import { variableOf, withVariableForms } from '../variable-forms.js';
 import { selectImages } from '../images.js';
 import { chooseRenderer } from '../renderer.js';
 
@@ -110,16 +111,17 @@ export const createCommand = (args: string[], argv0: readonly string[]) => image
 export const ramdiskCommand = (args: string[], argv0: readonly string[]) => imageCommand('ramdisk', args, argv0);
 
 const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly string[]) =>
-  command(kind === 'ramdisk' ? RAMDISK_USAGE : CREATE_USAGE, OPTIONS, async (v, positionals, json) => {
+  command(kind === 'ramdisk' ? RAMDISK_USAGE : CREATE_USAGE, OPTIONS, async (parsed, positionals, json) => {
+    const v = withVariableForms(parsed, process.env);
     for (const o of NOT_YET) {
       if ((v as Record<string, unknown>)[o] !== undefined) {
-        throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} is a diskimage-builder option that dib does not implement yet`);
+        throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} (or ${variableOf(o)}) is a diskimage-builder option that dib does not implement yet`);
       }
     }
     if (v.c) process.stderr.write('dib: -c: the hooks environment is always sanitised (DIB_*, variables elements document or read); nothing more to clear\n');
     const minTmpfs = v['min-tmpfs'] === undefined ? undefined : Number(v['min-tmpfs']);
     if (minTmpfs !== undefined && !(Number.isInteger(minTmpfs) && minTmpfs > 0)) {
-      throw new DibError('DIB_E_ARGUMENT', `--min-tmpfs takes a whole number of GiB, got "${v['min-tmpfs']}"`);
+      throw new DibError('DIB_E_ARGUMENT', `--min-tmpfs (or DIB_MIN_TMPFS) takes a whole number of GiB, got "${v['min-tmpfs']}"`);
     }
     const types = splitList(v.t);
     const packages = splitList(v.p);

@@ -23,6 +23,7 @@ import { writeImageMetadata } from './image-metadata.js';
 import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
 import { BUILD_DIR_PREFIX } from './leftovers.js';
+import { lockOutput } from './output-lock.js';
 import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
 import { PendingOutputs } from './pending-outputs.js';
 import { ResourceStack } from './resources.js';
@@ -50,6 +51,16 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   requireRoot();
   await preflightOutputs(plan);
   await requireTools(plan.hostTools);
+  // Before the log is opened: a second build of this output would truncate the first's.
+  const unlockOutput = lockOutput(plan.image.output);
+  try {
+    return await runBuild(plan, options);
+  } finally {
+    unlockOutput();
+  }
+}
+
+async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildResult> {
   const emit: EventSink = options.emit ?? (() => {});
   const started = Date.now();
   const log = new BuildLog(plan.logfile);
