@@ -178,3 +178,44 @@ describe.runIf(isRoot)('a damaged cache', () => {
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
   });
 });
+
+describe.runIf(isRoot)('a build killed with SIGKILL while it bootstraps', () => {
+  it('leaves nothing dib cleanup does not release: the bootstrap tool, its mounts and its temporary tree', async () => {
+    const before = await hostState();
+    const output = path.join(OUT, 'killed-bootstrap');
+    rmSync(`${output}.log`, { force: true });
+    // An extra package makes a base tree no cache holds, so the bootstrap tool runs.
+    const child = execa(process.execPath, [DIB_BIN, 'create', '-o', output, '-t', 'tar', 'debian-minimal'], {
+      env: { CI: '1', ...buildEnv({ DIB_DEBIAN_BOOTSTRAP_INCLUDE: `dib-never-cached-${Date.now()}` }) },
+      reject: false,
+      detached: true,
+    });
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && !(existsSync(`${output}.log`) && readFileSync(`${output}.log`, 'utf8').includes('base tree with'))) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    process.kill(-child.pid!, 'SIGKILL'); // dib alone: its commands run in their own process groups
+    await child;
+    const cleanup = await execa(process.execPath, [DIB_BIN, 'cleanup'], { reject: false });
+    expect(cleanup.exitCode, cleanup.stdout + cleanup.stderr).toBe(0);
+    expect(cleanup.stdout).toMatch(/killed process group \d+, still running for the killed build/);
+    // SIGKILL is sent; a process in the middle of a write may take a moment to go.
+    let left = '';
+    for (let i = 0; i < 50; i++) {
+      left = (await execa('pgrep', ['-a', '-f', 'mmdebstrap|debootstrap'], { reject: false })).stdout;
+      if (!left) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left).toBe('');
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+    expect(readdirSync('/tmp').filter((f) => f.startsWith('mmdebstrap.') || f.startsWith('dib_build.'))).toEqual([]);
+    // What the killed build left in the shared cache for a key no build will make again:
+    // its partial tarball (a build making that key would sweep it) and its lock.
+    const shared = path.join(defaultImageCache(process.env), 'debian-minimal');
+    const lock = readdirSync(shared).find((f) => f.endsWith('.lock') && readFileSync(path.join(shared, f, 'pid'), 'utf8') === String(child.pid));
+    expect(lock).toBeDefined();
+    const tarball = path.join(shared, lock!.replace(/\.lock$/, ''));
+    for (const f of [`${tarball}.lock`, `${tarball}.partial-${child.pid}`]) rmSync(f, { recursive: true, force: true });
+  });
+});

@@ -230,7 +230,10 @@ export default {
     await child;
     const half = readdirSync(stages).filter((n) => n.startsWith('.tmp-'));
     expect(half.length).toBe(1);
-    await execa(process.execPath, [DIB_BIN, 'cleanup']);
+    const cleanup = await execa(process.execPath, [DIB_BIN, 'cleanup']);
+    // The archiver the killed build started ran in its own process group: dib cleanup ends it.
+    for (let i = 0; i < 50 && (await execa('pgrep', ['-f', half[0]!], { reject: false })).stdout; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await execa('pgrep', ['-a', '-f', half[0]!], { reject: false })).stdout, cleanup.stdout).toBe('');
     // Swept once its build is gone and it has been still for ten minutes (a build in another PID namespace may own it).
     const anHourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(path.join(stages, half[0]), anHourAgo, anHourAgo);

@@ -95,6 +95,7 @@ export async function bootstrapBaseTree(ctx: HostHookContext, spec: BaseTreeSpec
         `--offline, but there is no cached ${distro} ${inputs.release} ${inputs.arch} base tree (${tarball})`,
       );
     }
+    for (const name of cache.sweepPartials(dir)) ctx.log(`removed ${name}, left by a build that was killed while making it`);
     ctx.log(`making the ${distro} ${inputs.release} base tree with ${inputs.tool}`);
     const partial = `${tarball}.partial-${process.pid}`;
     try {
@@ -151,7 +152,18 @@ async function withReadableKeyring<T>(keyring: string | undefined, fn: (readable
   }
 }
 
+/**
+ * Where the bootstrap tools work: inside the build directory, so their mounts and
+ * temporary trees are the build's, released with it and by `dib cleanup` after SIGKILL.
+ */
+function workDir(ctx: HostHookContext, name: string): string {
+  const dir = path.join(ctx.env.TMP_BUILD_DIR ?? os.tmpdir(), name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 function runMmdebstrap(ctx: HostHookContext, i: Inputs, out: string) {
+  const tmp = workDir(ctx, 'bootstrap-tmp');
   return withReadableKeyring(i.keyring, (keyring) => {
     const args = ['--variant=minbase', `--architectures=${i.arch}`, '--mode=root', '--format=tar', `--components=${i.components.join(',')}`];
     if (i.include.length) args.push(`--include=${i.include.join(',')}`);
@@ -159,12 +171,12 @@ function runMmdebstrap(ctx: HostHookContext, i: Inputs, out: string) {
     args.push(i.release, out);
     if (i.mirror) args.push(i.mirror);
     // Empty stdin: with no mirror argument mmdebstrap then uses its own default.
-    return ctx.run('mmdebstrap', args, { input: '' });
+    return ctx.run('mmdebstrap', args, { input: '', env: { TMPDIR: tmp } });
   });
 }
 
 async function runDebootstrap(ctx: HostHookContext, i: Inputs, out: string) {
-  const tree = `${out}.tree`;
+  const tree = workDir(ctx, 'bootstrap-tree');
   try {
     const args = ['--variant=minbase', `--arch=${i.arch}`, `--components=${i.components.join(',')}`];
     if (i.include.length) args.push(`--include=${i.include.join(',')}`);

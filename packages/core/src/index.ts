@@ -29,7 +29,7 @@ export { build, type BuildOptions, type BuildResult } from './executor/build.js'
 export type { BuildEvent, EventSink } from './executor/events.js';
 export { checkTools, requireRoot, type ToolStatus } from './executor/host-check.js';
 export { stateDir } from './executor/resources.js';
-export { findLeftovers, sortRecords, type LeftoverBuild, type Leftovers } from './executor/leftovers.js';
+export { findLeftovers, sortRecords, stillRunning, type LeftoverBuild, type Leftovers } from './executor/leftovers.js';
 export { releaseLeftoverMount, mountsUnder } from './executor/mounts.js';
 export { CommandRunner, CommandError, howItEnded } from './executor/runner.js';
 export { which } from './host/which.js';

@@ -1,6 +1,6 @@
 /** `dib cleanup`: releases what a killed build left behind (mounts, build directories, partial files), from its state file. */
 import { existsSync, rmSync } from 'node:fs';
-import { CommandRunner, DibError, findLeftovers, mountsUnder, releaseLeftoverMount, requireRoot, stateDir } from '@dib/core';
+import { CommandRunner, DibError, findLeftovers, mountsUnder, releaseLeftoverMount, requireRoot, stateDir, stillRunning } from '@dib/core';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';
 
@@ -26,6 +26,14 @@ export const cleanupCommand = command(CLEANUP_USAGE, {}, async (_values, positio
   for (const build of builds) {
     say(`build ${build.file} (pid ${build.pid}, gone):`);
     for (const r of build.release) {
+      if (r.kind === 'process') {
+        const pid = stillRunning(r);
+        if (pid) {
+          killGroup(pid);
+          say(`  killed process group ${pid}, still running for the killed build`);
+        }
+        continue;
+      }
       if (r.kind === 'mount' || (r.kind === 'dir' && mountsUnder(r.path).length > 0)) {
         await releaseLeftoverMount(runner, r.path);
         say(`  unmounted ${r.path} and everything under it`);
@@ -42,3 +50,13 @@ export const cleanupCommand = command(CLEANUP_USAGE, {}, async (_values, positio
   if (!clean) say(`some state files in ${stateDir()} were kept; see above`);
   return clean ? EXIT.ok : EXIT.failed;
 });
+
+function killGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -53,4 +53,4 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
   }
 }
 
-export { seal, checkSeal, discardSealed, type SealState } from './seal.js';
+export { seal, checkSeal, discardSealed, sweepPartials, type SealState } from './seal.js';

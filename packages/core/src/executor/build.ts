@@ -72,6 +72,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
     },
   );
   const resources = new ResourceStack(`${started}-${process.pid}`);
+  runner.trackWith(resources);
   // Hooks get this signal: it fires with the runner's abort, whatever interrupts the build.
   const interrupted = new AbortController();
   const onAbort = () => {

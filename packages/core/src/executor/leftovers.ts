@@ -9,6 +9,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isProcessAlive } from '../host/process-alive.js';
+import { processStartTime } from '../host/process-start.js';
 import { stateDir, type ResourceRecord } from './resources.js';
 
 /** mkdtemp prefix of every build directory. */
@@ -17,7 +18,12 @@ const BUILD_DIR_NAME = /^dib_build\.[A-Za-z0-9]{6}$/;
 
 const StateSchema = z.object({
   pid: z.number().int().positive(),
-  resources: z.array(z.object({ kind: z.enum(['mount', 'dir', 'file']), path: z.string() })),
+  resources: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.enum(['mount', 'dir', 'file']), path: z.string() }),
+      z.object({ kind: z.literal('process'), path: z.string().regex(/^\/proc\/\d+$/, 'not /proc/PID'), started: z.string() }),
+    ]),
+  ),
 });
 
 export interface LeftoverBuild {
@@ -74,6 +80,8 @@ export function sortRecords(records: readonly ResourceRecord[], pid: number): Pi
 
 function refusal(record: ResourceRecord, buildDirs: string[], pid: number): string | undefined {
   const p = record.path;
+  // A process is proved the build's by its start time, checked when it is ended (stillRunning).
+  if (record.kind === 'process') return undefined;
   if (!path.isAbsolute(p) || path.normalize(p) !== p || (p.endsWith('/') && p !== '/')) return 'not a normalised absolute path';
   if (record.kind === 'file') {
     const partial = new RegExp(`^\\..+\\.dib-partial-${pid}$|^.+\\.partial-${pid}$`);
@@ -119,4 +127,10 @@ function resolvesInside(p: string, dir: string): boolean {
       existing = path.dirname(existing);
     }
   }
+}
+
+/** The process group leader a `process` record names, if it is still that same process. */
+export function stillRunning(record: Extract<ResourceRecord, { kind: 'process' }>): number | undefined {
+  const pid = Number(record.path.slice('/proc/'.length));
+  return processStartTime(pid) === record.started ? pid : undefined;
 }

@@ -6,8 +6,14 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DibError } from '../errors.js';
+import { processStartTime } from '../host/process-start.js';
 
-export type ResourceRecord = { kind: 'mount'; path: string } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
+export type ResourceRecord =
+  | { kind: 'mount'; path: string }
+  | { kind: 'dir'; path: string }
+  | { kind: 'file'; path: string }
+  /** A running command's process group (path /proc/PID, PID its leader), ended by `dib cleanup` after SIGKILL. */
+  | { kind: 'process'; path: string; started: string };
 
 interface Resource {
   record: ResourceRecord;
@@ -28,6 +34,23 @@ export class ResourceStack {
 
   push(record: ResourceRecord, release: () => Promise<void>): void {
     this.stack.push({ record, release });
+    this.save();
+  }
+
+  /**
+   * Records a command while it runs: commands run in their own process groups and would
+   * outlive a build killed with SIGKILL (qemu-img, tar, mmdebstrap). `dib cleanup` ends
+   * the group if its leader is still the same process.
+   */
+  trackProcess(pid: number): void {
+    const started = processStartTime(pid);
+    if (started) this.push({ kind: 'process', path: `/proc/${pid}`, started }, async () => {});
+  }
+
+  untrackProcess(pid: number): void {
+    const i = this.stack.findIndex((r) => r.record.kind === 'process' && r.record.path === `/proc/${pid}`);
+    if (i < 0) return;
+    this.stack.splice(i, 1);
     this.save();
   }
 

@@ -57,6 +57,13 @@ export class CommandRunner {
   private readonly children = new Set<ResultPromise>();
   private aborted = false;
 
+  /** Told when a command starts and ends (the build's resources, for `dib cleanup`). */
+  private tracker?: { trackProcess(pid: number): void; untrackProcess(pid: number): void };
+
+  trackWith(tracker: { trackProcess(pid: number): void; untrackProcess(pid: number): void }): void {
+    this.tracker = tracker;
+  }
+
   constructor(
     private readonly sink: LineSink,
     /** Told when the runner had to step in (processes a command left behind). */
@@ -100,6 +107,7 @@ export class CommandRunner {
       ],
     });
     this.children.add(child);
+    if (child.pid) this.tracker?.trackProcess(child.pid);
     // A command that leaves processes in its group (`daemon &` in a hook) would keep its
     // output open and the build waiting forever: once the command itself has exited,
     // what is left of its group gets a grace period, then is killed.
@@ -120,6 +128,7 @@ export class CommandRunner {
       clearTimeout(strays);
       this.endStrays(child.pid, label, ended);
       this.children.delete(child);
+      if (child.pid) this.tracker?.untrackProcess(child.pid);
     }
   }
 
