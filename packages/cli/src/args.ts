@@ -1,6 +1,6 @@
 /** Thin wrapper over node:util parseArgs that turns its errors into DIB_E_ARGUMENT. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DibError } from '@dib/core';
+import { DibError, didYouMean } from '@dib/core';
 
 /**
  * `--mkfs-options -O ^has_journal` is how DIB users pass option strings; parseArgs would
@@ -21,7 +21,18 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   try {
     return parseArgs({ args: joinStringValues(args, options), options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new DibError('DIB_E_ARGUMENT', `${(e as Error).message}\n\n${usage}`);
+    const message = (e as Error).message;
+    // A mistyped option gets the one it resembles instead of the whole usage.
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    const guess =
+      unknown &&
+      didYouMean(
+        unknown[2],
+        Object.keys(options).filter((o) => o.length > 1),
+      );
+    if (guess)
+      throw new DibError('DIB_E_ARGUMENT', `unknown option ${unknown[1]}${unknown[2]}; did you mean --${guess}?`, { hint: 'See --help for every option.' });
+    throw new DibError('DIB_E_ARGUMENT', `${message}\n\n${usage}`);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DibError, ImageSchema, loadConfig, type ImageOptions, type LoadedConfig, type PlanRequest } from '@dib/core';
+import { DibError, didYouMean, ImageSchema, knownElementNames, loadConfig, type ImageOptions, type LoadedConfig, type PlanRequest } from '@dib/core';
 
 export interface ImageOverrides {
   output?: string;
@@ -90,6 +90,7 @@ export async function selectImages(
   } else if (byName) {
     chosen = positionals.map((n) => [n, config.images[n] as ImageOptions & { output: string }]);
   } else {
+    refuseImageTypos(positionals, configured, knownElementNames(searchRoots, elementsPath), loaded.filepath);
     const output = image.output ?? 'image';
     chosen = [[path.basename(output), { ...parseElementArguments(positionals), output }]];
   }
@@ -118,9 +119,23 @@ export async function selectImages(
       logfile: logfileFor(global.logfile ? path.resolve(cwd, global.logfile) : config.logfile, name, chosen.length),
       callerEnv: process.env,
       argv,
+      warnings: loaded.warnings,
     };
   });
   return { requests, loaded };
+}
+
+/** A word that is neither an image of the config nor a known element, but close to an image's name, is a typo of it. */
+function refuseImageTypos(positionals: string[], images: string[], elements: string[], file: string | undefined): void {
+  for (const word of positionals) {
+    if (images.includes(word) || elements.includes(word)) continue;
+    const guess = didYouMean(word, images);
+    if (guess) {
+      throw new DibError('DIB_E_ARGUMENT', `"${word}" is not an image in ${file}; did you mean "${guess}"?`, {
+        hint: `Images there: ${images.join(', ')}. Words that are not images are taken as element names.`,
+      });
+    }
+  }
 }
 
 /** The elements named on the command line, each checked as a name before any is looked up. */

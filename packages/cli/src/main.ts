@@ -1,5 +1,5 @@
 /** Command dispatch for `dib`. */
-import { CORE_VERSION } from '@dib/core';
+import { CORE_VERSION, didYouMean } from '@dib/core';
 import { bootTestCommand } from './commands/boot-test.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { cacheCommand } from './commands/cache.js';
@@ -59,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command];
   if (!run) {
-    process.stderr.write(`dib: unknown command "${command}"\n\n${USAGE}\n`);
+    const guess = didYouMean(command, Object.keys(COMMANDS));
+    process.stderr.write(guess ? `dib: unknown command "${command}"; did you mean "dib ${guess}"?\n` : `dib: unknown command "${command}"\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   return run(rest);

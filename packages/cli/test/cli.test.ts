@@ -564,3 +564,35 @@ describe("diskimage-builder's variable forms of its options", () => {
     expect(unsupported.stderr).toContain('--mkfs-journal-size (or DIB_JOURNAL_SIZE) is a diskimage-builder option that dib does not implement yet');
   });
 });
+
+describe('the diskimage-builder-compatible bins', () => {
+  it.each(['disk-image-create', 'ramdisk-image-create'])('%s --version prints the bare version number, as diskimage-builder does', async (bin) => {
+    const r = await execa(process.execPath, [path.join(path.dirname(BIN), `${bin}.js`), '--version'], { reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
+  });
+});
+
+describe('did you mean', () => {
+  it('a mistyped command, option or element gets the one it resembles', async () => {
+    const root = fixtureProject();
+    const command = await dib(root, ['craete']);
+    expect(command.exitCode).toBe(2);
+    expect(command.stderr).toContain('did you mean "dib create"?');
+    const option = await dib(root, ['create', '--dryrun', 'myos']);
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toContain('unknown option --dryrun; did you mean --dry-run?');
+    const element = await dib(root, ['create', '--dry-run', '-t', 'tar', 'myso']);
+    expect(element.exitCode).toBe(1);
+    expect(element.stderr).toContain('Did you mean "myos"?');
+  });
+
+  it("a word close to an image's name in the config is a typo of it, not an element to install", async () => {
+    const root = fixtureProject();
+    writeFileSync(path.join(root, 'dib.config.yaml'), 'images:\n  web-server:\n    elements: [myos]\n    types: [tar]\n');
+    const r = await dib(root, ['create', '--dry-run', 'web-sever']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`"web-sever" is not an image in ${path.join(root, 'dib.config.yaml')}; did you mean "web-server"?`);
+    expect(r.stderr).not.toContain('npm install');
+  });
+});

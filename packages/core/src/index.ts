@@ -44,3 +44,5 @@ export { lookupStages, describeLookup, type StageLookup } from './stage-cache/lo
 export { listEntries, pruneEntries, stagesDir, type ListedEntry, type StageMeta } from './stage-cache/entries.js';
 export { stageKeys } from './stage-cache/keys.js';
 export { DEFAULT_STAGE_CACHE_MAX_SIZE } from './stage-cache/settings.js';
+export { didYouMean } from './did-you-mean.js';
+export { knownElementNames } from './elements/known-names.js';

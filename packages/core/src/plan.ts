@@ -44,6 +44,8 @@ export interface PlanRequest {
   callerEnv: NodeJS.ProcessEnv;
   /** The command line, recorded in /etc/dib_arguments. */
   argv: readonly string[];
+  /** Warnings found before planning (the config search), reported with the plan's own. */
+  warnings?: readonly string[];
   /** False for checks that plan part of an image (dib doctor vm): no operating-system element needed. */
   requireOperatingSystem?: boolean;
   /** --no-cache: run every phase, neither restore nor store stages. */
@@ -128,7 +130,7 @@ const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
 export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache', 'image-create');
 
 export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
-  const warnings: string[] = [];
+  const warnings: string[] = [...(req.warnings ?? [])];
   const ramdisk = req.image.kind === 'ramdisk';
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
   const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;

@@ -114,12 +114,53 @@ describe('loadConfig: finding the config file', () => {
     expect(loaded.config).toEqual({ elementsPath: [], tmpfs: true, minTmpfs: 4, offline: false, images: {} });
   });
 
-  it('a config file that cannot be parsed is DIB_E_CONFIG_INVALID naming the file', async () => {
-    const dir = projectWith('dib.config.json', '{ "images": ');
+  const broken = 'export default {\n  images: {\n    web: { elements: ["debian"] ,\n  }\n};\n';
+  it.each([
+    ['dib.config.json', '{ "images": {}\n}}', 'at line 2, column 2'],
+    ['dib.config.yaml', 'images:\n  web:\n    elements: [debian\n', '(4:1)'],
+    ['dib.config.mjs', broken, "line 5: SyntaxError: Unexpected token ';'"],
+    ['dib.config.js', broken, "line 5: SyntaxError: Unexpected token ';'"],
+  ])('a syntax error in %s is DIB_E_CONFIG_INVALID naming the file and the line', async (file, body, where) => {
+    const dir = projectWith(file, body);
     const err = await dibError(loadConfig({ cwd: dir }));
     expect(err.code).toBe('DIB_E_CONFIG_INVALID');
-    expect(err.message).toContain('could not be read');
-    expect(err.message).toContain(path.join(dir, 'dib.config.json'));
+    expect(err.message.startsWith(`${path.join(dir, file)}: `)).toBe(true);
+    expect(err.message).toContain(where);
+    expect(err.hint).toContain('Fix the syntax');
+  });
+
+  it('a syntax error in dib.config.ts is found, not repaired by the transpiler', async () => {
+    const dir = projectWith('dib.config.ts', broken, inRepoDir());
+    const err = await dibError(loadConfig({ cwd: dir }));
+    expect(err.code).toBe('DIB_E_CONFIG_INVALID');
+    expect(err.message).toMatch(/dib\.config\.ts: line 5, column 2: /);
+    expect(readdirSync(dir).sort()).toEqual(['dib.config.ts', 'package.json']);
+  });
+
+  it('a config module that throws is named with what it threw', async () => {
+    const dir = projectWith('dib.config.mjs', 'throw new Error("no SECRET set");\nexport default {};\n');
+    const err = await dibError(loadConfig({ cwd: dir }));
+    expect(err.message).toBe(`${path.join(dir, 'dib.config.mjs')}: failed while loading: no SECRET set`);
+  });
+
+  it('a package.json that is not JSON is named with its line, not a stack', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'package.json'), '{"name": "x",\n "dib": {}}}');
+    const err = await dibError(loadConfig({ cwd: dir }));
+    expect(err.code).toBe('DIB_E_CONFIG_INVALID');
+    expect(err.message).toContain(`${path.join(dir, 'package.json')}: cannot be parsed`);
+    expect(err.message).toContain('at line 2, column 12');
+  });
+
+  it('a second config file in the same directory is named in a warning, not used', async () => {
+    const dir = projectWith('dib.config.yaml', 'images:\n  web:\n    elements: [debian]\n');
+    writeFileSync(path.join(dir, 'dib.config.yml'), 'offline: true\n');
+    const loaded = await loadConfig({ cwd: dir });
+    expect(loaded.filepath).toBe(path.join(dir, 'dib.config.yaml'));
+    expect(loaded.config.offline).toBe(false);
+    expect(loaded.warnings).toEqual([
+      `${path.join(dir, 'dib.config.yml')} is ignored: ${path.join(dir, 'dib.config.yaml')} is the config file used (one config file per directory)`,
+    ]);
   });
 
   it.each([

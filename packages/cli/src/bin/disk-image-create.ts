@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { createCommand } from '../commands/create.js';
+import { compatVersion } from '../compat-version.js';
 
-process.exitCode = await createCommand(process.argv.slice(2), ['disk-image-create']);
+const args = process.argv.slice(2);
+process.exitCode = compatVersion(args) ?? (await createCommand(args, ['disk-image-create']));

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { ramdiskCommand } from '../commands/create.js';
+import { compatVersion } from '../compat-version.js';
 
-process.exitCode = await ramdiskCommand(process.argv.slice(2), ['ramdisk-image-create']);
+const args = process.argv.slice(2);
+process.exitCode = compatVersion(args) ?? (await ramdiskCommand(args, ['ramdisk-image-create']));

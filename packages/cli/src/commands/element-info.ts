@@ -1,9 +1,8 @@
 /** `dib element-info` / `element-info`: what elements there are, where from, what they need and read. */
-import { describeSource, ElementFinder, resolveElements, type LoadedElement } from '@dib/core';
+import { describeSource, ElementFinder, knownElementNames, resolveElements, type LoadedElement } from '@dib/core';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';
 import { searchContext } from '../images.js';
-import { knownElementNames } from '../known-elements.js';
 
 export const ELEMENT_INFO_USAGE = `Usage: dib element-info [options] [ELEMENT...]
 
@@ -28,7 +27,7 @@ const OPTIONS = {
 } as const;
 
 export const elementInfoCommand = command(ELEMENT_INFO_USAGE, OPTIONS, async (v, positionals, json) => {
-  const { searchRoots, elementsPath } = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
+  const { searchRoots, elementsPath, loaded } = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
   const finder = new ElementFinder({ searchRoots, elementsPath });
   const names = positionals.length ? positionals : knownElementNames(searchRoots, elementsPath);
   const rows = [];
@@ -42,7 +41,7 @@ export const elementInfoCommand = command(ELEMENT_INFO_USAGE, OPTIONS, async (v,
   }
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else for (const r of rows) process.stdout.write(`${formatRow(r)}\n`);
-  for (const w of finder.warnings) process.stderr.write(`dib: warning: ${w}\n`);
+  for (const w of [...loaded.warnings, ...finder.warnings]) process.stderr.write(`dib: warning: ${w}\n`);
   return EXIT.ok;
 });
 

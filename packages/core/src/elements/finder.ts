@@ -3,7 +3,9 @@
  * DIB), then npm packages from the user's project. Every shadowed copy is a warning.
  */
 import { ELEMENT_REQUEST } from '../contract/manifest.js';
+import { didYouMean } from '../did-you-mean.js';
 import { DibError } from '../errors.js';
+import { knownElementNames } from './known-names.js';
 import { findElementDirectories, loadElementDirectory } from './load-directory.js';
 import { packageNamesFor } from './naming.js';
 import { loadElementPackage, locateElementPackage } from './load-package.js';
@@ -45,12 +47,14 @@ export class ElementFinder {
   notFound(name: string, neededBy?: string): DibError {
     const packages = packageNamesFor(name);
     const tried = [...this.options.elementsPath.map((p) => `directory ${p}/${name}`), ...packages.map((p) => `package ${p}`)];
+    const install = `npm install -D ${packages[0]} (or put a classic element directory named ${name} on ELEMENTS_PATH)`;
+    const near = didYouMean(name, knownElementNames(this.options.searchRoots, this.options.elementsPath));
     return new DibError(
       'DIB_E_ELEMENT_NOT_FOUND',
       `element "${name}"${neededBy ? ` (${neededBy})` : ''} was not found; tried:\n  ${tried.join('\n  ')}\nsearched from: ${this.options.searchRoots.join(', ')}`,
       {
         location: { element: name },
-        hint: `Install it in your project: npm install -D ${packages[0]} (or put a classic element directory named ${name} on ELEMENTS_PATH).`,
+        hint: near ? `Did you mean "${near}"? If not, install it in your project: ${install}.` : `Install it in your project: ${install}.`,
       },
     );
   }
