@@ -112,6 +112,34 @@ describe.runIf(isRoot)('outputs that cannot be made here', () => {
   });
 });
 
+describe.runIf(isRoot)('an image size the build directory cannot hold', () => {
+  it('is refused before any phase runs, naming the size and the directory, and leaves no build directory', async () => {
+    const before = await hostState();
+    // A small ext4 of its own: ext4 holds files up to 16 TiB, whatever the host's /tmp is.
+    const dir = mkdtempSync(path.join(OUT, 'small-fs-'));
+    const mnt = path.join(dir, 'mnt');
+    mkdirSync(mnt);
+    await execa('truncate', ['-s', '64M', path.join(dir, 'fs.img')]);
+    await execa('mkfs.ext4', ['-q', path.join(dir, 'fs.img')]);
+    await execa('mount', ['-o', 'loop', path.join(dir, 'fs.img'), mnt]);
+    try {
+      const output = path.join(OUT, 'too-big');
+      const r = await runDib(['create', '-o', output, '-t', 'raw', '--no-tmpfs', '--image-size', '17T', 'debian-minimal', 'block-device-gpt'], {
+        env: buildEnv({ DIB_TMP_DIR: mnt }),
+      });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`--image-size 17T (17408.00 GiB) is larger than a file the build directory's filesystem can hold`);
+      expect(r.stderr).toContain('DIB_TMP_DIR');
+      expect(readdirSync(mnt).filter((f) => f !== 'lost+found')).toEqual([]);
+      expect(existsSync(`${output}.raw`)).toBe(false);
+    } finally {
+      await execa('umount', [mnt]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
+});
+
 describe.runIf(isRoot)('an interrupted build', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} during install.d leaves nothing mounted and no output`, async () => {

@@ -1,6 +1,7 @@
 import { defineElement } from '@dib/core/element';
 import { z } from 'zod';
 import { bootstrapDebian } from './bootstrap.js';
+import { isKnownRelease, RELEASE_HELP } from './releases.js';
 
 export default defineElement({
   name: 'debian-minimal',
@@ -12,7 +13,7 @@ export default defineElement({
     DIB_RELEASE: {
       description: 'Debian release codename',
       default: 'bookworm',
-      schema: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a release codename such as bookworm'),
+      schema: z.string().refine(isKnownRelease, RELEASE_HELP),
     },
     DIB_DISTRIBUTION_MIRROR: { description: "Debian mirror URL; unset means the bootstrap tool's own default" },
     DIB_DEBIAN_SECURITY_MIRROR: { description: 'Security archive URL; default: "-security" beside the main mirror' },

@@ -536,6 +536,29 @@ describe('where a build writes (-o) and what it is built from, checked before an
     expect(r.stderr).toContain(`element ${JSON.stringify(name)}: not an element name`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
+
+  it.each([
+    ['break', 'after-instal', 'break: "after-instal" is not a break point; did you mean "after-install"?'],
+    ['DIB_BLOCK_DEVICE_CONFIG', '/missing.yaml', 'DIB_BLOCK_DEVICE_CONFIG names the file /missing.yaml, which does not exist'],
+    ['DIB_RELEASE', 'nonsense', 'DIB_RELEASE="nonsense" (from environment): a Debian release'],
+  ])('refuses %s=%s before anything runs, naming the variable', async (name, value, message) => {
+    const r = await dib(fixtureProject(), ['create', '--dry-run', '-o', 'img', 'debian', 'vm'], { [name]: value });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_ENV_INVALID');
+    expect(r.stderr).toContain(message);
+  });
+
+  it.each([
+    ['--image-size', '0'],
+    ['--image-size', '0G'],
+    ['DIB_IMAGE_SIZE', '0'],
+  ])('refuses an image size of zero (%s %s)', async (how, value) => {
+    const root = fixtureProject();
+    const args = ['create', '--dry-run', '--elements-path', 'elements', '-t', 'tar', ...(how.startsWith('-') ? [how, value] : []), 'app'];
+    const r = await dib(root, args, how.startsWith('-') ? {} : { [how]: value });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('an image size of 0 holds nothing');
+  });
 });
 
 describe("diskimage-builder's variable forms of its options", () => {

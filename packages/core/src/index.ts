@@ -22,6 +22,7 @@ export { resolveEnvironment, CORE_VARIABLES } from './environment.js';
 export { planToJson, PlanJsonSchema, type PlanJson } from './plan-json.js';
 export { createPlan, formatPlan, defaultImageCache, BUILD_DIRECTORY_VARIABLES, type BuildPlan, type PlanRequest, type PlannedCacheMount } from './plan.js';
 export { OUTPUT_FORMATS, type OutputFormat } from './outputs/formats.js';
+export { checkDiskSize, MBR_MAX_BYTES } from './block-device/size-limits.js';
 export { parseLayout, FILESYSTEM_TYPES, GPT_BIOS_BOOT, GPT_ESP, type Layout, type FilesystemSpec, type PartitionSpec } from './block-device/layout.js';
 export { parseSize } from './block-device/size.js';
 export { sfdiskScript } from './block-device/assemble.js';

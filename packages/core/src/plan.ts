@@ -16,6 +16,9 @@ import { OUTPUT_FORMATS } from './outputs/formats.js';
 import { resolveOutputPath } from './output-path.js';
 import { chooseLayout } from './block-device/choose-layout.js';
 import { mountPointsOf, type Layout } from './block-device/layout.js';
+import { checkDiskSize } from './block-device/size-limits.js';
+import { checkBreakpoints } from './contract/break-points.js';
+import { parseSize } from './block-device/size.js';
 import type { DiskHook } from './contract/manifest.js';
 import { sortRunParts } from './hooks/run-parts.js';
 import { PHASES, PHASE_NAMES } from './contract/phases.js';
@@ -130,6 +133,7 @@ const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
 export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache', 'image-create');
 
 export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
+  checkBreakpoints(req.callerEnv);
   const warnings: string[] = [...(req.warnings ?? [])];
   const ramdisk = req.image.kind === 'ramdisk';
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
@@ -169,6 +173,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   const layout =
     chosen &&
     withIdentities(chosen.layout, identitySeed(elements, hooks, env.values, { arch: req.image.arch, packages: req.image.packages, layout: chosen.layout }));
+  if (layout && chosen) checkDiskSize(layout, req.image.size ? parseSize(req.image.size) : undefined, diskTypes, chosen.source);
   const hostTools = collectHostTools(elements, types, layout);
   const core = {
     ...coreVariables(req, elements, output, imageCache, rootLabel, layout),

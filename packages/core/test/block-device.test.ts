@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLayout, parseSize, sfdiskScript, type DibError } from '@dib/core';
+import { checkDiskSize, MBR_MAX_BYTES, parseLayout, parseSize, sfdiskScript, type DibError } from '@dib/core';
 
 const catchError = (fn: () => unknown): DibError => {
   try {
@@ -134,6 +134,33 @@ describe('block-device layouts', () => {
       },
     ];
     expect(catchError(() => parseLayout(pct, 'x')).message).toContain('110%');
+    const over = [{ local_loop: {} }, { partitioning: { label: 'gpt', partitions: [{ name: 'root', size: '101%', mkfs: { mount: { mount_point: '/' } } }] } }];
+    expect(catchError(() => parseLayout(over, 'x')).message).toContain('a percentage is more than 0% and at most 100%: "101%"');
+  });
+
+  const mbr = (size: string) => [
+    { local_loop: {} },
+    { partitioning: { label: 'mbr', partitions: [{ name: 'root', size, mkfs: { mount: { mount_point: '/' } } }] } },
+  ];
+
+  it('refuses an MBR disk larger than the 2 TiB an MBR table addresses, from --image-size or a fixed partition', () => {
+    const fromFlag = catchError(() => checkDiskSize(parseLayout(mbr('100%'), 'x'), 3 * 1024 ** 4, ['qcow2'], 'x'));
+    expect(fromFlag.code).toBe('DIB_E_BLOCK_DEVICE_INVALID');
+    expect(fromFlag.message).toBe('x: --image-size (3072.00 GiB) is more than an MBR partition table addresses (2 TiB)');
+    expect(fromFlag.hint).toContain('gpt');
+    expect(catchError(() => checkDiskSize(parseLayout(mbr('999999T'), 'x'), undefined, ['raw'], 'x')).message).toContain("the layout's sizes");
+    expect(() => checkDiskSize(parseLayout(mbr('100%'), 'x'), MBR_MAX_BYTES, ['qcow2'], 'x')).not.toThrow();
+  });
+
+  it("refuses a vhd larger than qemu-img's VHD writer makes (2040 GiB), naming the format", () => {
+    const gpt = parseLayout(
+      [{ local_loop: {} }, { partitioning: { label: 'gpt', partitions: [{ name: 'root', size: '100%', mkfs: { mount: { mount_point: '/' } } }] } }],
+      'x',
+    );
+    const e = catchError(() => checkDiskSize(gpt, 3 * 1024 ** 4, ['qcow2', 'vhd'], 'x'));
+    expect(e.code).toBe('DIB_E_ARGUMENT');
+    expect(e.message).toBe('a vhd image holds at most 2040.00 GiB; this one would be 3072.00 GiB');
+    expect(() => checkDiskSize(gpt, 3 * 1024 ** 4, ['qcow2', 'raw'], 'x')).not.toThrow();
   });
 
   it('rejects a layout with no root filesystem', () => {

@@ -28,7 +28,13 @@ export function chooseLayout(
   let nodes: unknown;
   let source: string;
   if (fromEnv) {
-    const file = fromEnv.startsWith('file://') ? fromEnv.slice(7) : !fromEnv.includes('\n') && existsSync(fromEnv) ? fromEnv : undefined;
+    const file = fromEnv.startsWith('file://') ? fromEnv.slice(7) : looksLikePath(fromEnv) ? fromEnv : undefined;
+    if (file && !existsSync(file)) {
+      throw new DibError('DIB_E_ENV_INVALID', `DIB_BLOCK_DEVICE_CONFIG names the file ${file}, which does not exist`, {
+        location: { key: 'DIB_BLOCK_DEVICE_CONFIG' },
+        hint: 'Give an existing layout file (a path or file://PATH) or the layout itself as YAML.',
+      });
+    }
     source = file ?? 'DIB_BLOCK_DEVICE_CONFIG';
     try {
       nodes = parseYaml(file ? readFileSync(file, 'utf8') : fromEnv);
@@ -50,6 +56,9 @@ export function chooseLayout(
   }
   return { layout, source };
 }
+
+/** One line that is an existing file, or that reads as a path (a YAML layout is a list, never "/x" or "x.yaml"). */
+const looksLikePath = (value: string) => !value.includes('\n') && (existsSync(value) || /^(\.{0,2}\/|~\/)/.test(value.trim()) || /\.ya?ml\s*$/.test(value));
 
 /** DIB reads block-device-ppc64el.yaml for both names of little-endian POWER (and for ppc64). */
 const layoutArch = (arch: string) => (['ppc64', 'ppc64le', 'ppc64el'].includes(arch) ? 'ppc64el' : arch);

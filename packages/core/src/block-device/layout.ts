@@ -131,7 +131,12 @@ export function parseLayout(nodes: unknown, source: string): Layout {
           const pat = `${at}.partitioning.partitions[${j}]`;
           claimName(part.name, pat);
           const size = parsePartitionSize(part.size);
-          if (!size) throw fail(source, `${pat}.size`, `not a size or percentage: ${JSON.stringify(part.size)}`);
+          if (!size)
+            throw fail(
+              source,
+              `${pat}.size`,
+              `${/%\s*$/.test(String(part.size)) ? 'a percentage is more than 0% and at most 100%' : 'not a size or percentage'}: ${JSON.stringify(part.size)}`,
+            );
           if (part.mkfs) mkfs.push({ node: part.mkfs, base: part.name, at: `${pat}.mkfs` });
           return { name: part.name, size, flags: part.flags, type: partitionType(part.type, p.label, source, `${pat}.type`), at: pat };
         }),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ARCH_HELP, ARCH_NAMES, canonicalArch } from '../arch.js';
+import { parseSize } from '../block-device/size.js';
 import { ElementRequestSchema } from '../contract/manifest.js';
 
 /** Output types dib knows; which are buildable is decided by the output registry. */
@@ -43,7 +44,9 @@ export const ImageSchema = z
     /** Leave qcow2 uncompressed (-u). */
     uncompressed: z.boolean().default(false),
     /** Fixed image size (--image-size). */
-    size: sizeString.optional(),
+    size: sizeString
+      .refine((v) => parseSize(v) !== 0, 'an image size of 0 holds nothing; give a size such as 2G, or leave it out to size from content')
+      .optional(),
     /** Extra free space in the filesystem (--image-extra-size). */
     extraSize: sizeString.optional(),
     /** Root filesystem label (--root-label). */

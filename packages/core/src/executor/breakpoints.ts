@@ -8,13 +8,7 @@ import { execa } from 'execa';
 import { phaseEnvironment } from './hook-runner.js';
 import type { BuildContext } from './context.js';
 
-export const parseBreakpoints = (env: NodeJS.ProcessEnv = process.env): Set<string> =>
-  new Set(
-    (env.break ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+export { parseBreakpoints } from '../contract/break-points.js';
 
 export async function openBreakShell(ctx: BuildContext, point: string, where: 'host' | 'chroot'): Promise<void> {
   if (!process.stdin.isTTY) {

@@ -26,6 +26,8 @@ import { BUILD_DIR_PREFIX } from './leftovers.js';
 import { lockOutput } from './output-lock.js';
 import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
 import { PendingOutputs } from './pending-outputs.js';
+import { checkFileSizeFits } from './size-probe.js';
+import { parseSize } from '../block-device/size.js';
 import { ResourceStack } from './resources.js';
 import { CommandError, CommandRunner } from './runner.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
@@ -150,6 +152,7 @@ async function prepare(
       `building on disk in ${buildDir} (${plan.tmpfs ? `${ram.toFixed(1)} GiB RAM < --min-tmpfs ${plan.minTmpfs}` : plan.image.kind === 'ramdisk' ? 'ramdisk builds use the disk unless --tmpfs' : '--no-tmpfs'})`,
     );
   }
+  if (plan.layout && plan.image.size) checkFileSizeFits(buildDir, parseSize(plan.image.size)!, plan.image.size);
   const targetRoot = path.join(buildDir, 'mnt');
   const hooksPath = path.join(buildDir, 'hooks');
   const elementOutputDir = path.join(buildDir, 'element-outputs');
