@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultImageCache } from '@dib/core';
-import { hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
+import { DIB_BIN, hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
 
 const output = path.join(OUT, 'debian');
@@ -133,5 +133,38 @@ describe.runIf(isRoot)('debian build to tar', () => {
   it('leaves no mount, loop device or state file behind', async () => {
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
     expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+});
+
+describe.runIf(isRoot)('--offline in a network namespace with no interfaces', () => {
+  // Run after the build above, which filled the caches: base tree, package lists, .debs.
+  const offline = (args: string[], env: Record<string, string> = {}) =>
+    execa('unshare', ['--net', process.execPath, DIB_BIN, 'create', '--offline', ...args], {
+      env: { CI: '1', DIB_STAGE_CACHE: '0', ...buildEnv({ ...NO_INITRAMFS, ...env }) },
+      reject: false,
+      stdin: 'ignore',
+    });
+
+  it('rebuilds from the caches alone: base tree, package lists and packages', async () => {
+    const out = path.join(OUT, 'debian-offline');
+    const r = await offline(['-o', out, '-t', 'tar', '-p', 'htop', 'debian-minimal']);
+    expect(r.exitCode, r.stderr + r.stdout.slice(-3000)).toBe(0);
+    expect(readFileSync(`${out}.log`, 'utf8')).toContain('offline: package lists from the cache, fetched ');
+    expect(await listTar(`${out}.tar`)).toContain('./usr/bin/htop');
+    rmSync(`${out}.tar`, { force: true });
+  });
+
+  it('with an empty image cache, fails at once naming the missing base tree', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'dib-empty-cache-'));
+    try {
+      const started = Date.now();
+      const r = await offline(['-o', path.join(OUT, 'debian-offline-cold'), '-t', 'tar', 'debian-minimal'], { DIB_IMAGE_CACHE: cache });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('DIB_E_BASE_TREE_NOT_CACHED');
+      expect(r.stderr).toContain('--offline, but there is no cached Debian bookworm amd64 base tree');
+      expect(Date.now() - started).toBeLessThan(60_000);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

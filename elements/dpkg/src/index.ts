@@ -58,6 +58,8 @@ export default defineElement({
   cacheMounts: [
     // One cache per distro/release/arch: .debs of different releases never mix.
     { cache: 'apt/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/var/cache/apt/archives', disableWith: 'DIB_APT_LOCAL_CACHE' },
+    // The last package lists fetched, for --offline builds (the base tree has none).
+    { cache: 'apt-lists/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/tmp/dib-apt-lists-cache' },
     { cache: 'initramfs/${DISTRO_NAME}-${DIB_RELEASE}-${ARCH}', target: '/tmp/dib-initramfs-cache', disableWith: 'DIB_DEBIAN_INITRAMFS_CACHE' },
   ],
 });

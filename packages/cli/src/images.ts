@@ -40,7 +40,7 @@ export interface GlobalOverrides {
 }
 
 /** Where first-party elements are found when the user's project does not have them: beside this CLI. */
-const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -139,7 +139,7 @@ function refuseImageTypos(positionals: string[], images: string[], elements: str
 }
 
 /** The elements named on the command line, each checked as a name before any is looked up. */
-function parseElementArguments(positionals: string[]): ImageOptions {
+export function parseElementArguments(positionals: string[]): ImageOptions {
   const parsed = ImageSchema.safeParse({ elements: positionals });
   if (parsed.success) return parsed.data;
   const bad = parsed.error.issues.map((i) => {

@@ -3,7 +3,7 @@
  * fixture elements. Only --dry-run and read-only commands, and dib cleanup on a scratch
  * state directory (as root only).
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -116,6 +116,7 @@ describe('dib create --dry-run', () => {
     expect(plan.diskSteps).toEqual([expect.objectContaining({ element: 'bootloader' })]);
     expect(plan.cacheMounts).toEqual([
       expect.objectContaining({ element: 'dpkg', target: '/var/cache/apt/archives' }),
+      expect.objectContaining({ element: 'dpkg', target: '/tmp/dib-apt-lists-cache' }),
       expect.objectContaining({ element: 'dpkg', target: '/tmp/dib-initramfs-cache' }),
     ]);
     for (const mount of plan.cacheMounts) expect(mount.source.startsWith(plan.environment.DIB_IMAGE_CACHE)).toBe(true);
@@ -406,9 +407,9 @@ describe('dib element-info', () => {
     ]);
   });
 
-  it('--env lists the variables an element reads, with defaults', async () => {
+  it('--variables lists the variables an element reads, with defaults', async () => {
     const root = fixtureProject();
-    const r = await dib(root, ['element-info', '--env', 'myos']);
+    const r = await dib(root, ['element-info', '--variables', 'myos']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^myos +1\.2\.3 +A fixture operating system\n/);
     expect(r.stdout).toContain('variables:');
@@ -589,6 +590,40 @@ describe("diskimage-builder's variable forms of its options", () => {
 });
 
 describe('the diskimage-builder-compatible bins', () => {
+  const elementInfo = (root: string, args: string[]) =>
+    execa(process.execPath, [path.join(path.dirname(BIN), 'element-info.js'), ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, ELEMENTS_PATH: path.join(root, 'elements') },
+      extendEnv: false,
+      reject: false,
+    });
+
+  it("element-info prints the elements and their dependencies on one line, as diskimage-builder's does", async () => {
+    const r = await elementInfo(fixtureProject(), ['app']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim().split(' ').sort()).toEqual(['app', 'myos']);
+  });
+
+  it('element-info --env prints IMAGE_ELEMENT, IMAGE_ELEMENT_YAML and get_image_element_array that bash can eval', async () => {
+    const root = fixtureProject();
+    const r = await elementInfo(root, ['--env', 'app']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const script = `eval "$(cat)"; echo "$IMAGE_ELEMENT"; echo "$IMAGE_ELEMENT_YAML"; eval declare -A a=\\($(get_image_element_array)\\); echo "\${a[app]}"`;
+    const shell = await execa('bash', ['-c', script], { input: r.stdout });
+    const [names, yaml, appDir] = shell.stdout.split('\n');
+    expect(names.split(' ').sort()).toEqual(['app', 'myos']);
+    expect(JSON.parse(yaml)).toMatchObject({ app: path.join(root, 'elements', 'app') });
+    expect(appDir).toBe(path.join(root, 'elements', 'app'));
+  });
+
+  it('element-info without an element, or without an operating system among them, fails as DIB does', async () => {
+    const root = fixtureProject();
+    expect((await elementInfo(root, [])).exitCode).toBe(2);
+    const noOs = await elementInfo(root, ['base']);
+    expect(noOs.exitCode).not.toBe(0);
+    expect(noOs.stderr).toContain('DIB_E_NO_OPERATING_SYSTEM');
+  });
+
   it.each(['disk-image-create', 'ramdisk-image-create'])('%s --version prints the bare version number, as diskimage-builder does', async (bin) => {
     const r = await execa(process.execPath, [path.join(path.dirname(BIN), `${bin}.js`), '--version'], { reject: false });
     expect(r.exitCode).toBe(0);
@@ -617,5 +652,23 @@ describe('did you mean', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`"web-sever" is not an image in ${path.join(root, 'dib.config.yaml')}; did you mean "web-server"?`);
     expect(r.stderr).not.toContain('npm install');
+  });
+});
+
+describe.runIf(process.getuid?.() === 0)('a build refused before it starts', () => {
+  it('DIB_E_NOT_ROOT points at no build log, since none was written', async () => {
+    const root = fixtureProject();
+    chmodSync(root, 0o755);
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'create', '-t', 'tar', '-o', 'img', 'myos'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, CI: '1' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('DIB_E_NOT_ROOT');
+    expect(r.stderr).not.toContain('build log');
+    expect(existsSync(path.join(root, 'img.log'))).toBe(false);
   });
 });

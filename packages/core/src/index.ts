@@ -47,3 +47,4 @@ export { stageKeys } from './stage-cache/keys.js';
 export { DEFAULT_STAGE_CACHE_MAX_SIZE } from './stage-cache/settings.js';
 export { didYouMean } from './did-you-mean.js';
 export { knownElementNames } from './elements/known-names.js';
+export { imageElementExports } from './classic/variables.js';

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { elementInfoCommand } from '../commands/element-info.js';
+import { elementInfoCompatCommand } from '../commands/element-info-compat.js';
 
-process.exitCode = await elementInfoCommand(process.argv.slice(2));
+process.exitCode = await elementInfoCompatCommand(process.argv.slice(2));

@@ -1,6 +1,18 @@
 /** `dib create` / `disk-image-create`: plan, then build, each selected image. */
 import { existsSync, statSync } from 'node:fs';
-import { build, createPlan, describeLookup, DibError, formatPlan, lookupStages, OUTPUT_FORMATS, planToJson, type BuildEvent, type BuildPlan } from '@dib/core';
+import {
+  build,
+  createPlan,
+  describeLookup,
+  DibError,
+  formatPlan,
+  lookupStages,
+  OUTPUT_FORMATS,
+  planToJson,
+  requireRoot,
+  type BuildEvent,
+  type BuildPlan,
+} from '@dib/core';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
 import { EXIT, reportError } from '../exit.js';
@@ -159,6 +171,8 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
       [...argv0, ...args],
     );
     for (const req of requests) checkFlagsForKind(req.name, req.image.kind, v);
+    // Before planning: as another user, the plan's checks (an output directory only root may write) would blame the wrong thing.
+    if (!v['dry-run']) requireRoot();
     const plans: BuildPlan[] = [];
     for (const req of requests) plans.push(await createPlan(req));
     if (v['dry-run']) {
@@ -205,7 +219,12 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const emit = json ? (e: BuildEvent) => process.stdout.write(`${JSON.stringify(e)}\n`) : undefined;
+  // The log exists once the build has started; a refusal before (not root, output busy, missing tools) has none to point at.
+  let logOpened = false;
+  const emit = (e: BuildEvent) => {
+    if (e.event === 'build-start') logOpened = true;
+    if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
+  };
   if (!json) for (const w of plan.warnings) process.stderr.write(`dib: warning: ${w}\n`);
   try {
     const result = await build(plan, { renderer: chooseRenderer(json), emit, signal: controller.signal });
@@ -217,7 +236,7 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     const code = reportError(e, json);
-    if (!json) process.stderr.write(`  build log: ${plan.logfile}\n`);
+    if (!json && logOpened) process.stderr.write(`  build log: ${plan.logfile}\n`);
     return signalled === 'SIGINT' ? EXIT.sigint : signalled === 'SIGTERM' ? EXIT.sigterm : code;
   } finally {
     process.off('SIGINT', onSignal);

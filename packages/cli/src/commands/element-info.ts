@@ -1,5 +1,5 @@
 /** `dib element-info` / `element-info`: what elements there are, where from, what they need and read. */
-import { describeSource, ElementFinder, knownElementNames, resolveElements, type LoadedElement } from '@dib/core';
+import { describeSource, DibError, ElementFinder, imageElementExports, knownElementNames, resolveElements, type LoadedElement } from '@dib/core';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';
 import { searchContext } from '../images.js';
@@ -11,7 +11,10 @@ or ELEMENTS_PATH holds) with version, origin and description.
 
 Options:
   --deps, --expand-dependencies   the element's resolved dependencies, in build order
-  --env                           variables the element reads, with defaults
+  --variables                     variables the element reads, with defaults
+  -e, --env                       as diskimage-builder's element-info --env: the named
+                                  elements and their dependencies as IMAGE_ELEMENT,
+                                  IMAGE_ELEMENT_YAML and get_image_element_array, for eval
   --json                          machine-readable output
   --elements-path DIR             classic element directory (repeatable)
   --config FILE                   config file
@@ -20,7 +23,8 @@ Options:
 const OPTIONS = {
   deps: { type: 'boolean' },
   'expand-dependencies': { type: 'boolean' },
-  env: { type: 'boolean' },
+  variables: { type: 'boolean' },
+  env: { type: 'boolean', short: 'e' },
   json: { type: 'boolean' },
   'elements-path': { type: 'string', multiple: true },
   config: { type: 'string' },
@@ -29,6 +33,7 @@ const OPTIONS = {
 export const elementInfoCommand = command(ELEMENT_INFO_USAGE, OPTIONS, async (v, positionals, json) => {
   const { searchRoots, elementsPath, loaded } = await searchContext({ config: v.config, elementsPath: v['elements-path'] });
   const finder = new ElementFinder({ searchRoots, elementsPath });
+  if (v.env) return printDibStyle(positionals, finder, true);
   const names = positionals.length ? positionals : knownElementNames(searchRoots, elementsPath);
   const rows = [];
   for (const name of names) {
@@ -37,13 +42,27 @@ export const elementInfoCommand = command(ELEMENT_INFO_USAGE, OPTIONS, async (v,
       v.deps || v['expand-dependencies']
         ? (await resolveElements([name], finder, { addBase: false, requireOperatingSystem: false })).map((d) => d.name).filter((d) => d !== name)
         : undefined;
-    rows.push(describe(el, deps, !!v.env));
+    rows.push(describe(el, deps, !!v.variables));
   }
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else for (const r of rows) process.stdout.write(`${formatRow(r)}\n`);
   for (const w of [...loaded.warnings, ...finder.warnings]) process.stderr.write(`dib: warning: ${w}\n`);
   return EXIT.ok;
 });
+
+/**
+ * diskimage-builder's element-info output: the named elements and everything they
+ * depend on (an operating system required, base not added), as one line of names or,
+ * with `env`, lines for eval.
+ */
+export async function printDibStyle(names: string[], finder: ElementFinder, env: boolean): Promise<number> {
+  if (names.length === 0)
+    throw new DibError('DIB_E_ARGUMENT', 'element-info needs at least one element', { hint: 'Name the elements of the image: element-info debian vm.' });
+  const elements = await resolveElements(names, finder, { addBase: false, requireOperatingSystem: true });
+  process.stdout.write(`${env ? imageElementExports(elements) : elements.map((e) => e.name).join(' ')}\n`);
+  for (const w of finder.warnings) process.stderr.write(`element-info: warning: ${w}\n`);
+  return EXIT.ok;
+}
 
 interface Row {
   name: string;

@@ -27,7 +27,7 @@ export function classicVariables(inputs: ClassicInputs): Record<string, string> 
   const { elements, given, layout } = inputs;
   const root = layout?.filesystems.find((f) => f.mountPoint === '/');
   return {
-    IMAGE_ELEMENT_YAML: JSON.stringify(Object.fromEntries(elements.map((e) => [e.name, e.directory]))),
+    IMAGE_ELEMENT_YAML: imageElementYaml(elements),
     ELEMENTS_PATH: inputs.elementsPath.join(':'),
     DIB_LOCKFILES: given.DIB_LOCKFILES || defaultLockfiles(),
     // As DIB: the variable wins over --install-type, which wins over "source".
@@ -53,3 +53,21 @@ export const dibEnvText = (env: Readonly<Record<string, string>>): string =>
 /** The body of get_image_element_array: `[name]=path` pairs that `eval declare -A a=(...)` reads back. */
 export const imageElementArray = (elements: readonly { name: string; directory: string }[]): string =>
   elements.map((e) => `[${e.name}]=${shellQuote(e.directory)}`).join(' ');
+
+/** IMAGE_ELEMENT_YAML: name to directory, as JSON (which is YAML). */
+export const imageElementYaml = (elements: readonly { name: string; directory: string }[]): string =>
+  JSON.stringify(Object.fromEntries(elements.map((e) => [e.name, e.directory])));
+
+/** get_image_element_array, defined and exported: bash cannot export the array itself. */
+export const imageElementArrayFunction = (elements: readonly { name: string; directory: string }[]): string[] => [
+  `get_image_element_array() { echo "${imageElementArray(elements).replace(/["\\$`]/g, '\\$&')}"; }`,
+  'export -f get_image_element_array',
+];
+
+/** What DIB's `element-info --env` prints for a set of elements: lines for `eval`. */
+export const imageElementExports = (elements: readonly { name: string; directory: string }[]): string =>
+  [
+    `export IMAGE_ELEMENT=${shellQuote(elements.map((e) => e.name).join(' '))}`,
+    `export IMAGE_ELEMENT_YAML=${shellQuote(imageElementYaml(elements))}`,
+    ...imageElementArrayFunction(elements),
+  ].join('\n');
