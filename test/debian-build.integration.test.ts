@@ -91,6 +91,13 @@ describe.runIf(isRoot)('debian build to tar', () => {
     );
   });
 
+  it('releases a mount a host-phase hook left (cleanup.d, after the chroot closed), before any output is written', async () => {
+    expect(entries).not.toContain('./srv/left-by-cleanup');
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain(
+      'warning: a hook left /srv mounted in the image; dib unmounted it (its content is not in the image)',
+    );
+  });
+
   it('kills a process a hook left running, naming the hook, instead of waiting for it', async () => {
     expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/warning: install\/60-hook-leftovers left processes running after it ended .*dib killed them/);
     expect((await execa('pgrep', ['-f', 'sleep 1000'], { reject: false })).stdout).toBe('');

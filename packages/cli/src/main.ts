@@ -49,6 +49,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `dib help create` is `dib create --help`; an unknown name falls through to the error below.
+  if (command === 'help' && rest.length) return main([rest[0], '--help']);
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command ? EXIT.ok : EXIT.usage;

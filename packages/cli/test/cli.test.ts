@@ -467,6 +467,15 @@ describe('dib (top level)', () => {
     expect(r.stdout).toContain('Usage: dib <command> [options]');
   });
 
+  it("dib help COMMAND prints that command's usage", async () => {
+    const r = await dib(tempDir(), ['help', 'cleanup']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: dib cleanup/);
+    const unknown = await dib(tempDir(), ['help', 'craete']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('did you mean "dib create"?');
+  });
+
   it('--version prints the CLI and core versions', async () => {
     const r = await dib(tempDir(), ['--version']);
     expect(r.exitCode).toBe(0);

@@ -44,6 +44,10 @@ export const ERRORS = {
     title: 'A hook script failed',
     hint: 'Read the script output above (also in the build log); export break=after-error to get a shell in the chroot at the failure.',
   },
+  DIB_E_HOOK_NOT_RUNNABLE: {
+    title: 'A hook script cannot be run',
+    hint: 'Start the script with a #! line (#!/bin/bash): hooks are executed directly, as run-parts does, and without one the kernel refuses them.',
+  },
   DIB_E_COMMAND_FAILED: { title: 'A host command failed', hint: 'Read the command output above (also in the build log).' },
   DIB_E_INTERNAL: {
     title: 'Internal error in dib',

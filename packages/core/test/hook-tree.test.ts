@@ -56,6 +56,14 @@ describe('buildHookTree', () => {
     expect(listing(tree, 'post-install')).toEqual(['50-same beta']);
   });
 
+  it('an executable script without a #! line is refused at plan time, naming element, phase and script', async () => {
+    const { elements } = await resolved({ alpha: { files: { 'install.d/20-no-shebang': 'echo hi\n', 'install.d/30-ok': SCRIPT } } });
+    const error = await dibError(() => buildHookTree(elements));
+    expect(error.code).toBe('DIB_E_HOOK_NOT_RUNNABLE');
+    expect(error.message).toBe('install.d/20-no-shebang of element alpha has no #! line');
+    expect(error.location).toEqual({ element: 'alpha', phase: 'install', script: '20-no-shebang' });
+  });
+
   it('a non-executable script is skipped with a warning saying chmod +x', async () => {
     const { elements } = await resolved({ alpha: { files: { 'install.d/20-noexec': SCRIPT, 'install.d/30-ok': SCRIPT } } }, (dir) =>
       chmodSync(path.join(dir, 'alpha', 'install.d', '20-noexec'), 0o644),

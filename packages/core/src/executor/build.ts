@@ -24,7 +24,7 @@ import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
 import { BUILD_DIR_PREFIX } from './leftovers.js';
 import { lockOutput } from './output-lock.js';
-import { killProcessesUnder, mountRegistered, mountsUnder } from './mounts.js';
+import { killProcessesUnder, mountRegistered, mountsUnder, releaseStrayMounts } from './mounts.js';
 import { PendingOutputs } from './pending-outputs.js';
 import { checkFileSizeFits } from './size-probe.js';
 import { parseSize } from '../block-device/size.js';
@@ -218,6 +218,8 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: Bu
           {
             title: 'end of phase',
             task: async (_, sub) => {
+              // A chroot phase's strays go when the chroot closes; a host phase's here, before anything reads the tree.
+              if (PHASES[phase].where === 'host') await releaseStrayMounts(ctx.targetRoot, ctx.runner, ctx.resources, ctx.runner.warn);
               sub.title = `done in ${((Date.now() - startedPhase) / 1000).toFixed(1)}s`;
               if (breaks.has(`after-${phase}`)) await openBreakShell(ctx, `after-${phase}`, PHASES[phase].where);
               ctx.emit({ event: 'phase-end', phase, durationMs: Date.now() - startedPhase });

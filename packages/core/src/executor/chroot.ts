@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { killProcessesUnder, mountRegistered, mountsUnder, unmount } from './mounts.js';
+import { killProcessesUnder, mountRegistered, releaseStrayMounts } from './mounts.js';
 import type { ResourceStack } from './resources.js';
 import type { CommandRunner } from './runner.js';
 
@@ -73,10 +73,7 @@ export class ChrootSession {
     const killed = killProcessesUnder(root);
     if (killed) this.options.warn(`${killed} process(es) a hook started in the image were still running when the chroot closed; dib killed them`);
     await this.resources.releaseWhere((r) => (r.kind === 'mount' && r.path.startsWith(`${root}/`)) || r.path === this.marker);
-    for (const stray of mountsUnder(root)) {
-      this.options.warn(`a hook left ${stray.slice(root.length) || '/'} mounted in the image; dib unmounted it (its content is not in the image)`);
-      await unmount(this.runner, stray);
-    }
+    await releaseStrayMounts(root, this.runner, this.resources, this.options.warn);
   }
 
   private async leave(): Promise<void> {

@@ -59,3 +59,16 @@ export async function releaseLeftoverMount(runner: CommandRunner, target: string
   killProcessesUnder(target);
   for (const m of mountsUnder(target)) await unmount(runner, m);
 }
+
+/**
+ * Mounts under the image that dib did not make: a hook made and left them (a tmpfs on
+ * /mnt). Unmounted with a warning, so their content reaches no output and the build
+ * directory can be removed. Run when the chroot closes and after every host phase.
+ */
+export async function releaseStrayMounts(root: string, runner: CommandRunner, resources: ResourceStack, warn: (message: string) => void): Promise<void> {
+  for (const stray of mountsUnder(root)) {
+    if (resources.holds('mount', stray)) continue;
+    warn(`a hook left ${stray.slice(root.length) || '/'} mounted in the image; dib unmounted it (its content is not in the image)`);
+    await unmount(runner, stray);
+  }
+}

@@ -64,6 +64,11 @@ export class ResourceStack {
     }
   }
 
+  /** Whether the build registered this resource (a mount dib made, as against one a hook left). */
+  holds(kind: ResourceRecord['kind'], at: string): boolean {
+    return this.stack.some((r) => r.record.kind === kind && r.record.path === at);
+  }
+
   get size(): number {
     return this.stack.length;
   }

@@ -3,7 +3,7 @@
  * in run order, each knowing the element that owns it. Pure data: the builder copies
  * it to disk; the dry-run prints it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DibError } from '../errors.js';
 import type { ResolvedElement } from '../elements/resolve.js';
@@ -80,7 +80,10 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
           if (!RUNNABLE_NAME.test(name)) {
             if (/^\d/.test(name)) warnings.push(`${el.name}: ${dir}/${name} is skipped: run-parts only runs names of letters, digits, "_" and "-"`);
           } else if (!isExecutable(source)) warnings.push(`${el.name}: ${dir}/${name} is skipped: it is not executable (chmod +x)`);
-          else phases[phase].push(entry);
+          else {
+            requireInterpreterLine(source, el.name, phase, name);
+            phases[phase].push(entry);
+          }
         }
       }
     }
@@ -94,6 +97,21 @@ export function buildHookTree(elements: readonly ResolvedElement[]): HookTree {
   }
   for (const p of PHASE_NAMES) phases[p] = sortRunParts(phases[p], (e) => e.name);
   return { phases, environment: sortRunParts(environment, (e) => e.name), files, warnings };
+}
+
+/** A script without `#!` (and not a binary) fails with "Exec format error" when its phase comes; found here, before the build. */
+function requireInterpreterLine(file: string, element: string, phase: PhaseName, script: string): void {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.subarray(0, 2).toString() === '#!' || head.toString('latin1') === '\x7fELF') return;
+  throw new DibError('DIB_E_HOOK_NOT_RUNNABLE', `${PHASES[phase].dir}/${script} of element ${element} has no #! line`, {
+    location: { element, phase, script },
+  });
 }
 
 /** What DIB leaves out of an element when it builds the hook tree. */
