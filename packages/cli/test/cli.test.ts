@@ -467,6 +467,14 @@ describe('dib (top level)', () => {
     expect(r.stdout).toContain('Usage: dib <command> [options]');
   });
 
+  it('get-kernel of an image that does not exist is DIB_E_ARGUMENT naming it, not an internal error', async () => {
+    const root = tempDir();
+    const r = await dib(root, ['get-kernel', path.join(root, 'missing.qcow2')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`DIB_E_ARGUMENT: Invalid command-line argument\n  ${path.join(root, 'missing.qcow2')} does not exist`);
+    expect(r.stderr).not.toContain('DIB_E_INTERNAL');
+  });
+
   it("dib help COMMAND prints that command's usage", async () => {
     const r = await dib(tempDir(), ['help', 'cleanup']);
     expect(r.exitCode).toBe(0);

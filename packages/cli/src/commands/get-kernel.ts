@@ -1,4 +1,5 @@
 /** `dib get-kernel` / `disk-image-get-kernel`: the kernel and initramfs of a built image. */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DibError, extractKernel } from '@dib/core';
 import { command } from '../command.js';
@@ -22,6 +23,11 @@ const OPTIONS = { o: { type: 'string' }, d: { type: 'string' }, i: { type: 'stri
 export const getKernelCommand = command(GET_KERNEL_USAGE, OPTIONS, async (v, positionals) => {
   const image = v.i ?? positionals[0];
   if (!image) throw new DibError('DIB_E_ARGUMENT', `name the image\n\n${GET_KERNEL_USAGE}`);
+  if (!existsSync(image) || !statSync(image).isFile()) {
+    throw new DibError('DIB_E_ARGUMENT', `${image} ${existsSync(image) ? 'is not a file' : 'does not exist'}`, {
+      hint: 'Name a disk image dib create wrote (NAME.qcow2, NAME.raw, ...).',
+    });
+  }
   const prefix = path.join(v.d ?? '', v.o ?? image.replace(/\.[^./]+$/, ''));
   const r = await extractKernel(image, prefix);
   process.stdout.write(`kernel ${r.version}:\n  ${r.kernel}\n  ${r.initrd}\n`);
