@@ -4,7 +4,17 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DibError, didYouMean, ImageSchema, knownElementNames, loadConfig, type ImageOptions, type LoadedConfig, type PlanRequest } from '@dib/core';
+import {
+  DibError,
+  didYouMean,
+  formatZodIssues,
+  ImageSchema,
+  knownElementNames,
+  loadConfig,
+  type ImageOptions,
+  type LoadedConfig,
+  type PlanRequest,
+} from '@dib/core';
 
 export interface ImageOverrides {
   output?: string;
@@ -100,10 +110,9 @@ export async function selectImages(
     });
   }
   const requests = chosen.map(([name, base]): PlanRequest => {
-    const merged = ImageSchema.safeParse({ ...base, ...defined(image), output: undefined });
-    if (!merged.success) {
-      throw new DibError('DIB_E_CONFIG_INVALID', merged.error.issues.map((i) => `command line: ${i.path.join('.')}: ${i.message}`).join('\n'));
-    }
+    const input = { ...base, ...defined(image), output: undefined };
+    const merged = ImageSchema.safeParse(input);
+    if (!merged.success) throw new DibError('DIB_E_CONFIG_INVALID', formatZodIssues(merged.error, input, 'command line').join('\n'));
     return {
       name,
       // -o as typed ("", ".", "x/" mean something to the plan's check); it resolves it from here.

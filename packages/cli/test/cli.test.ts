@@ -566,6 +566,11 @@ describe('where a build writes (-o) and what it is built from, checked before an
     expect(r.stderr).toContain(message);
   });
 
+  it('a bad flag value is reported as the config file reports its keys: command line, key, message, what was found', async () => {
+    const r = await dib(fixtureProject(), ['create', '--dry-run', '--elements-path', 'elements', '-t', 'tar', '-a', 'sparc', 'app']);
+    expect(r.stderr).toMatch(/command line: arch: not an architecture dib builds for: "sparc"; .*; found string "sparc"/);
+  });
+
   it.each([
     ['--image-size', '0'],
     ['--image-size', '0G'],

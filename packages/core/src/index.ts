@@ -48,3 +48,4 @@ export { DEFAULT_STAGE_CACHE_MAX_SIZE } from './stage-cache/settings.js';
 export { didYouMean } from './did-you-mean.js';
 export { knownElementNames } from './elements/known-names.js';
 export { imageElementExports } from './classic/variables.js';
+export { formatZodIssues } from './config/zod-message.js';
