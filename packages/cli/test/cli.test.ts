@@ -693,4 +693,21 @@ describe.runIf(process.getuid?.() === 0)('a build refused before it starts', () 
     expect(r.stderr).not.toContain('build log');
     expect(existsSync(path.join(root, 'img.log'))).toBe(false);
   });
+
+  it('with --json, DIB_E_NOT_ROOT is one error line and no build-start, as the docs say', async () => {
+    const root = fixtureProject();
+    chmodSync(root, 0o755);
+    const r = await execa(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'create', '--json', '-t', 'tar', '-o', 'img', 'myos'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, CI: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    expect(jsonLines(r.stdout)).toEqual([expect.objectContaining({ event: 'error', code: 'DIB_E_NOT_ROOT', title: 'Needs root' })]);
+  });
 });
