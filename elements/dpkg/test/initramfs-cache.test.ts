@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stubCommands, type StubCommands } from '@dib/testing';
 
 const BIN = path.resolve(import.meta.dirname, '../bin');
 const INPUTS = path.join(BIN, 'dib-initramfs-inputs');
@@ -141,5 +142,38 @@ describe('dib-initramfs-cache: entries appear whole and are checked before use',
     const r = await run('get', cache(), '../../etc', path.join(scratch, 'x'));
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/not a sha256/);
+  });
+});
+
+describe('dib-mkinitramfs: the mkinitramfs update-initramfs runs while the cache is on', () => {
+  const WRAPPER = path.join(BIN, 'dib-mkinitramfs');
+  let stubs: StubCommands;
+  beforeEach(() => {
+    // Inputs of a fixed tree (dib-initramfs-inputs reads the image's /, tested above); mkinitramfs writes a marker.
+    stubs = stubCommands({
+      'dib-initramfs-inputs': 'printf "package linux-image 6.1.99-1\\n"',
+      mkinitramfs: 'while [ $# -gt 1 ]; do [ "$1" = -o ] && out=$2; shift; done; echo made > "$out"',
+    });
+  });
+  afterEach(() => stubs.remove());
+
+  const wrapper = (cache: string, output: string) =>
+    execa(WRAPPER, ['-o', output, KERNEL], {
+      reject: false,
+      env: { PATH: `${stubs.dir}:${BIN}:${process.env.PATH}`, DIB_INITRAMFS_CACHE_DIR: cache, DIB_REAL_MKINITRAMFS: path.join(stubs.dir, 'mkinitramfs') },
+    });
+
+  it('with an empty cache, makes the initramfs and stores it; the next time, reuses it without making one', async () => {
+    const cache = path.join(scratch, 'cache');
+    mkdirSync(cache);
+    const first = await wrapper(cache, path.join(scratch, 'initrd.1'));
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`dib: initramfs of ${KERNEL} stored in the cache`);
+    expect(readFileSync(path.join(scratch, 'initrd.1'), 'utf8')).toBe('made\n');
+    const second = await wrapper(cache, path.join(scratch, 'initrd.2'));
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`dib: initramfs of ${KERNEL} reused from the cache`);
+    expect(readFileSync(path.join(scratch, 'initrd.2'), 'utf8')).toBe('made\n');
+    expect(stubs.calls().filter((c) => c.startsWith('mkinitramfs'))).toHaveLength(1);
   });
 });
