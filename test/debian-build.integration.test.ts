@@ -43,6 +43,10 @@ describe.runIf(isRoot)('debian build to tar', () => {
     expect(run.exitCode, run.stderr + run.stdout.slice(-3000)).toBe(0);
   });
 
+  it('names its log when it starts, before the first phase runs', () => {
+    expect(run.stderr).toContain(`dib: building debian; log: ${output}.log\n`);
+  });
+
   it("waits for another build using the shared package cache instead of failing on apt's lock", () => {
     expect(readFileSync(`${output}.log`, 'utf8')).toContain(CACHE_WAIT);
   });

@@ -10,6 +10,7 @@ import { importElementCommand } from './commands/import-element.js';
 import { createCommand, ramdiskCommand } from './commands/create.js';
 import { doctorCommand } from './commands/doctor.js';
 import { elementInfoCommand } from './commands/element-info.js';
+import { listCommand } from './commands/list.js';
 import { CLI_VERSION } from './cli-version.js';
 import { EXIT } from './exit.js';
 
@@ -20,6 +21,7 @@ Usage: dib <command> [options]
 Commands:
   create          build images (DIB's disk-image-create); --dry-run prints the plan
   ramdisk         build a kernel + ramdisk pair (DIB's ramdisk-image-create)
+  list            the images of the config file: elements, types, output
   init            write a starter dib.config.ts and add the element packages to package.json
   new-element     scaffold a third-party element package with a passing test
   import-element  turn a classic DIB element directory into an element package
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   create: (args) => createCommand(args, ['dib', 'create']),
   ramdisk: (args) => ramdiskCommand(args, ['dib', 'ramdisk']),
   'element-info': elementInfoCommand,
+  list: listCommand,
   doctor: doctorCommand,
   cleanup: cleanupCommand,
   cache: cacheCommand,

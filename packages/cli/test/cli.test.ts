@@ -475,6 +475,22 @@ describe('dib (top level)', () => {
     expect(r.stderr).not.toContain('DIB_E_INTERNAL');
   });
 
+  it("dib list shows the config file's images: elements and the files they write", async () => {
+    const root = fixtureProject();
+    writeFileSync(
+      path.join(root, 'dib.config.yaml'),
+      'images:\n  web:\n    elements: [myos, app]\n    types: [tar, qcow2]\n  boot:\n    kind: ramdisk\n    elements: [myos]\n',
+    );
+    const r = await dib(root, ['list']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      `2 images in ${path.join(root, 'dib.config.yaml')}:\n  web: myos app\n    -> ${path.join(root, 'web')}.tar, ${path.join(root, 'web')}.qcow2\n  boot: myos\n    -> ${path.join(root, 'boot')}.kernel, ${path.join(root, 'boot')}.initramfs (ramdisk)`,
+    );
+    const json = await dib(root, ['list', '--json']);
+    expect(jsonLines(json.stdout).map((i) => i.name)).toEqual(['web', 'boot']);
+    expect((await dib(root, ['list', 'web'])).exitCode).toBe(2);
+  });
+
   it("dib help COMMAND prints that command's usage", async () => {
     const r = await dib(tempDir(), ['help', 'cleanup']);
     expect(r.exitCode).toBe(0);

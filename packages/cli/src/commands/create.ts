@@ -222,7 +222,11 @@ async function buildOne(plan: BuildPlan, json: boolean): Promise<number> {
   // The log exists once the build has started; a refusal before (not root, output busy, missing tools) has none to point at.
   let logOpened = false;
   const emit = (e: BuildEvent) => {
-    if (e.event === 'build-start') logOpened = true;
+    if (e.event === 'build-start') {
+      logOpened = true;
+      // Where to look while it runs, not only once it has ended.
+      if (!json) process.stderr.write(`dib: building ${plan.name}; log: ${plan.logfile}\n`);
+    }
     if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
   };
   if (!json) for (const w of plan.warnings) process.stderr.write(`dib: warning: ${w}\n`);
