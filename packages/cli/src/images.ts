@@ -100,7 +100,8 @@ export async function selectImages(
   } else if (byName) {
     chosen = positionals.map((n) => [n, config.images[n] as ImageOptions & { output: string }]);
   } else {
-    refuseImageTypos(positionals, configured, knownElementNames(searchRoots, elementsPath), loaded.filepath);
+    // Only a config with images can be mistyped; the element names are read only then.
+    if (configured.length) refuseImageTypos(positionals, configured, knownElementNames(searchRoots, elementsPath), loaded.filepath);
     const output = image.output ?? 'image';
     chosen = [[path.basename(output), { ...parseElementArguments(positionals), output }]];
   }

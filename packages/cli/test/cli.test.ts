@@ -694,16 +694,21 @@ describe('did you mean', () => {
 });
 
 describe.runIf(process.getuid?.() === 0)('a build refused before it starts', () => {
-  it('DIB_E_NOT_ROOT points at no build log, since none was written', async () => {
-    const root = fixtureProject();
+  /** dib create run as nobody, in a fixture project nobody can read. */
+  const asNobody = (root: string, args: string[]) => {
     chmodSync(root, 0o755);
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'create', '-t', 'tar', '-o', 'img', 'myos'], {
+    return execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'create', ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, CI: '1' },
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
     });
+  };
+
+  it('DIB_E_NOT_ROOT points at no build log, since none was written', async () => {
+    const root = fixtureProject();
+    const r = await asNobody(root, ['-t', 'tar', '-o', 'img', 'myos']);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain('DIB_E_NOT_ROOT');
     expect(r.stderr).not.toContain('build log');
@@ -711,19 +716,7 @@ describe.runIf(process.getuid?.() === 0)('a build refused before it starts', () 
   });
 
   it('with --json, DIB_E_NOT_ROOT is one error line and no build-start, as the docs say', async () => {
-    const root = fixtureProject();
-    chmodSync(root, 0o755);
-    const r = await execa(
-      'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'create', '--json', '-t', 'tar', '-o', 'img', 'myos'],
-      {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, CI: '1' },
-        extendEnv: false,
-        reject: false,
-        stdin: 'ignore',
-      },
-    );
+    const r = await asNobody(fixtureProject(), ['--json', '-t', 'tar', '-o', 'img', 'myos']);
     expect(jsonLines(r.stdout)).toEqual([expect.objectContaining({ event: 'error', code: 'DIB_E_NOT_ROOT', title: 'Needs root' })]);
   });
 });
