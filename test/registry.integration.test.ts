@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTar, readTarFile } from '@dib/testing';
 import { EVERYDAY_ELEMENTS, EVERYDAY_ELEMENTS_ELSEWHERE } from './everyday/elements.js';
 import { isRoot, NO_INITRAMFS, OUT, REPO } from './helpers.js';
-import { startRegistry, type LocalRegistry } from './registry.js';
+import { publishWorkspace, startRegistry, type LocalRegistry } from './registry.js';
 
 const FIXTURES = path.join(REPO, 'test/fixtures/registry');
 let registry: LocalRegistry;
@@ -43,13 +43,7 @@ async function publishCopy(source: string, changes: Record<string, string> = {})
 describe.runIf(isRoot)('published to a registry', () => {
   beforeAll(async () => {
     registry = await startRegistry();
-    const r = await execa('npx', ['lerna', 'publish', 'from-package', '--yes', '--registry', registry.url, '--ignore-scripts'], {
-      cwd: REPO,
-      env: { ...registry.env, CI: '1' },
-      reject: false,
-      stdin: 'ignore',
-    });
-    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    await publishWorkspace(registry);
     for (const fixture of ['dib-element-hello', 'dib-element-notone', 'dib-element-oldpeer', 'dib-element-badmanifest'])
       await publishCopy(path.join(FIXTURES, fixture));
   });

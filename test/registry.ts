@@ -107,3 +107,14 @@ export async function startRegistry(): Promise<LocalRegistry> {
     },
   };
 }
+
+/** Publishes every workspace package to the registry, as a release does (lerna publish from-package). */
+export async function publishWorkspace(registry: LocalRegistry): Promise<void> {
+  const r = await execa('npx', ['lerna', 'publish', 'from-package', '--yes', '--registry', registry.url, '--ignore-scripts'], {
+    cwd: REPO,
+    env: { ...registry.env, CI: '1' },
+    reject: false,
+    stdin: 'ignore',
+  });
+  if (r.exitCode !== 0) throw new Error(`lerna publish failed:\n${r.stdout}\n${r.stderr}`);
+}

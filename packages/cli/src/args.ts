@@ -6,7 +6,7 @@ import { DibError, didYouMean } from '@dib/core';
  * `--mkfs-options -O ^has_journal` is how DIB users pass option strings; parseArgs would
  * call the value ambiguous, so a string option's next word is always taken as its value.
  */
-function joinStringValues(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+function joinStringValues(args: string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
@@ -17,7 +17,10 @@ function joinStringValues(args: string[], options: NonNullable<ParseArgsConfig['
   return out;
 }
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
+export function parse<T extends Options>(args: string[], options: T, usage: string): Parsed<T> {
   try {
     return parseArgs({ args: joinStringValues(args, options), options, allowPositionals: true, strict: true });
   } catch (e) {

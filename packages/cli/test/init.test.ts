@@ -2,7 +2,7 @@
  * `dib init` as a user meets it: the built bin run in an empty (or prepared) directory;
  * what it writes is read back with the `yaml` package and with dib's own loadConfig.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -188,5 +188,60 @@ describe('dib init: what it tells the user to do next', () => {
     for (const text of [r.stdout, help.stdout]) expect(text).toContain('docs/releasing.md#steps');
     // The section the link names exists.
     expect(read(REPO, 'docs/releasing.md')).toMatch(/^## Steps$/m);
+  });
+});
+
+describe('dib init --nx: the Nx plugin in a workspace', () => {
+  const nxJson = (dir: string) => JSON.parse(read(dir, 'nx.json'));
+
+  it('in an empty directory: dib.config.json, nx.json with the plugin, and the packages Nx needs', async () => {
+    const dir = tempDir();
+    const r = await init(dir, ['--nx', '--name', 'web', 'debian', 'vm']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const loaded = await loadConfig({ cwd: dir });
+    expect(loaded.filepath).toBe(path.join(dir, 'dib.config.json'));
+    expect(loaded.config.images.web).toMatchObject({ elements: ['debian', 'vm'], environment: { DIB_RELEASE: 'bookworm' } });
+    expect(nxJson(dir).plugins).toEqual(['@dib/nx']);
+    expect(devDependencies(dir)).toMatchObject({ '@dib/cli': `^${CLI_VERSION}`, '@dib/nx': 'latest', nx: '^22.0.0', '@dib/element-debian': `^${CLI_VERSION}` });
+    expect(devDependencies(dir).typescript).toBeUndefined();
+    expect(r.stdout).toContain('then npx nx show projects');
+  });
+
+  it('in a workspace with images and plugins: keeps both, adds the plugin once, and a second run changes nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fleet', devDependencies: { nx: '22.1.0' } }));
+    writeFileSync(path.join(dir, 'dib.config.yaml'), 'images:\n  db:\n    elements: [debian]\n');
+    writeFileSync(path.join(dir, 'nx.json'), JSON.stringify({ plugins: [{ plugin: '@nx/js/typescript' }], defaultBase: 'main' }));
+    const r = await init(dir, ['--nx']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('kept dib.config.yaml');
+    expect(read(dir, 'dib.config.yaml')).toBe('images:\n  db:\n    elements: [debian]\n');
+    expect(nxJson(dir)).toEqual({ plugins: [{ plugin: '@nx/js/typescript' }, '@dib/nx'], defaultBase: 'main' });
+    // The workspace's own nx is kept; no element package is added for images already configured.
+    expect(devDependencies(dir)).toEqual({ '@dib/cli': `^${CLI_VERSION}`, '@dib/core': `^${CLI_VERSION}`, '@dib/nx': 'latest', nx: '22.1.0' });
+    const before = snapshot(dir);
+    expect((await init(dir, ['--nx'])).exitCode).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('keeps the images of a config file in a folder below, and writes none of its own', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'images'));
+    writeFileSync(path.join(dir, 'images/dib.config.json'), '{"images":{"db":{"elements":["debian"]}}}');
+    const r = await init(dir, ['--nx']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`kept ${path.join('images', 'dib.config.json')}`);
+    expect(readdirSync(dir).sort()).toEqual(['images', 'nx.json', 'package.json']);
+  });
+
+  it('refuses an nx.json that is not JSON, naming it, and writes nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'nx.json'), '{ plugins: [');
+    const before = snapshot(dir);
+    const r = await init(dir, ['--nx']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('DIB_E_CONFIG_INVALID');
+    expect(r.stderr).toContain(`${path.join(dir, 'nx.json')} is not JSON`);
+    expect(snapshot(dir)).toEqual(before);
   });
 });

@@ -71,11 +71,14 @@ const NEVER_FROM_CALLER = new Set([
   'LD_LIBRARY_PATH',
 ]);
 
+/** False for shell and loader variables, which never pass from the caller however a script names them. */
+export const mayComeFromCaller = (name: string): boolean => !NEVER_FROM_CALLER.has(name);
+
 export function resolveEnvironment(elements: readonly ResolvedElement[], configEnv: Record<string, string>, callerEnv: NodeJS.ProcessEnv): ResolvedEnvironment {
   const documented = new Set(elements.flatMap((el) => Object.keys(el.manifest.env)));
   const reads = variableReads(elements.filter(isClassicTree).map((el) => el.directory));
   const isPassed = (name: string) =>
-    name.startsWith('DIB_') || documented.has(name) || PASS_THROUGH.includes(name) || (!NEVER_FROM_CALLER.has(name) && isRead(reads, name));
+    name.startsWith('DIB_') || documented.has(name) || PASS_THROUGH.includes(name) || (mayComeFromCaller(name) && isRead(reads, name));
   const values: Record<string, string> = {};
   const origins: Record<string, EnvOrigin> = {};
   const set = (name: string, value: string, origin: EnvOrigin) => {

@@ -49,3 +49,4 @@ export { didYouMean } from './did-you-mean.js';
 export { knownElementNames } from './elements/known-names.js';
 export { imageElementExports } from './classic/variables.js';
 export { formatZodIssues } from './config/zod-message.js';
+export { imageInputs, type ImageInputs } from './plan-inputs.js';

@@ -1,5 +1,5 @@
 /** `dib init`: a starter config and the element packages it needs, in the user's own repository. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_SEARCH_PLACES, ConfigSchema, CORE_VERSION, DibError, didYouMean, elementNameOf, knownElementNames, packageNamesFor } from '@dib/core';
 import { CLI_VERSION } from '../cli-version.js';
@@ -10,7 +10,7 @@ import { CLI_ROOT, parseElementArguments } from '../images.js';
 /** Where a user is sent to install dib: its packages are not on the public npm registry, so a bare `npm install` fails. */
 const INSTALL_STEP = "install dib's packages as docs/releasing.md#steps describes (they are not on the public npm registry)";
 
-export const INIT_USAGE = `Usage: dib init [--yaml] [--name IMAGE] [--force] [ELEMENT...]
+export const INIT_USAGE = `Usage: dib init [--yaml] [--nx] [--name IMAGE] [--force] [ELEMENT...]
 
 Writes dib.config.ts (or dib.config.yaml with --yaml) in the current directory with one
 image made of ELEMENT... (default: debian vm), and adds @dib/cli and the element
@@ -20,13 +20,19 @@ the directory already has a dib config file. Next:
 ${INSTALL_STEP},
 then npx @dib/cli create --dry-run.
 
+With --nx, also adds the @dib/nx plugin to nx.json (made when missing) and to
+devDependencies, so each image becomes an Nx project with an image target; the config is
+then dib.config.json (Nx hashes each image's entry of a JSON config alone), and dib
+config files already here or in folders below are kept.
+
 Options:
   --yaml        write dib.config.yaml instead of dib.config.ts
+  --nx          add the @dib/nx plugin to the Nx workspace here
   --name IMAGE  the image's name (default: image)
   --force       replace an existing config file of the same name
   -h, --help    this help`;
 
-const OPTIONS = { yaml: { type: 'boolean' }, name: { type: 'string' }, force: { type: 'boolean' } } as const;
+const OPTIONS = { yaml: { type: 'boolean' }, nx: { type: 'boolean' }, name: { type: 'string' }, force: { type: 'boolean' } } as const;
 
 interface PackageJson {
   devDependencies?: Record<string, string>;
@@ -38,17 +44,34 @@ export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) =
   const elements = positionals.length ? positionals : ['debian', 'vm'];
   const name = v.name ?? 'image';
   const cwd = process.cwd();
-  const target = v.yaml ? 'dib.config.yaml' : 'dib.config.ts';
+  const format = v.yaml ? 'yaml' : v.nx ? 'json' : 'ts';
+  const target = `dib.config.${format}`;
   const pkgFile = path.join(cwd, 'package.json');
   // Everything is checked before the first write, so a refusal leaves the directory as it was.
   parseElementArguments(elements);
   checkImageName(name);
   const pkg = readPackageJson(pkgFile, cwd);
-  const dev = devDependencies(pkg.devDependencies ?? {}, elements, !v.yaml);
-  refuseExistingConfig(cwd, target, existingConfigs(cwd, pkg), v.force ?? false);
-  writeFileSync(path.join(cwd, target), v.yaml ? yamlConfig(name, elements) : tsConfig(name, elements));
+  const existing = existingConfigs(cwd, pkg);
+  // Adding Nx to a repository that already has its images (here or in a folder below) keeps them.
+  const elsewhere = v.nx && !v.force ? configsBelow(cwd) : [];
+  const keep = v.nx && !v.force && (existing.length > 0 || elsewhere.length > 0);
+  if (!keep) refuseExistingConfig(cwd, target, existing, v.force ?? false);
+  const nx = v.nx ? nxJsonWithPlugin(path.join(cwd, 'nx.json')) : undefined;
+  const dev = devDependencies(pkg.devDependencies ?? {}, keep ? [] : elements, format === 'ts', v.nx ?? false);
+  const written: string[] = [];
+  if (!keep) {
+    writeFileSync(path.join(cwd, target), CONFIG_WRITERS[format](name, elements));
+    written.push(target);
+  }
+  if (nx) {
+    writeFileSync(path.join(cwd, 'nx.json'), nx);
+    written.push('nx.json');
+  }
   writeFileSync(pkgFile, `${JSON.stringify({ ...pkg, devDependencies: dev }, null, 2)}\n`);
-  process.stdout.write(`wrote ${target} and package.json devDependencies.\nnext: ${INSTALL_STEP}, then npx @dib/cli create --dry-run\n`);
+  written.push('package.json devDependencies');
+  const kept = keep ? `kept ${[...existing, ...elsewhere].join(', ')}; ` : '';
+  const next = v.nx ? 'npx nx show projects' : 'npx @dib/cli create --dry-run';
+  process.stdout.write(`${kept}wrote ${written.join(', ')}.\nnext: ${INSTALL_STEP}, then ${next}\n`);
   return EXIT.ok;
 });
 
@@ -83,6 +106,16 @@ function existingConfigs(dir: string, pkg: PackageJson): string[] {
   return CONFIG_SEARCH_PLACES.filter((name) => (name === 'package.json' ? pkg.dib !== undefined : existsSync(path.join(dir, name))));
 }
 
+/** The files the @dib/nx plugin reads (dib.config.*) in folders below `dir`, as relative paths; dependencies and hidden folders are skipped. */
+function configsBelow(dir: string, depth = 4, prefix = ''): string[] {
+  if (depth === 0) return [];
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = path.join(prefix, entry.name);
+    if (entry.isDirectory()) return entry.name.startsWith('.') || entry.name === 'node_modules' ? [] : configsBelow(dir, depth - 1, rel);
+    return prefix && /^dib\.config\.[a-z]+$/.test(entry.name) ? [rel] : [];
+  });
+}
+
 /** dib reads one config file per directory, so init never writes one beside another; --force replaces only its own. */
 function refuseExistingConfig(dir: string, target: string, existing: string[], force: boolean): void {
   const others = existing
@@ -104,12 +137,17 @@ function refuseExistingConfig(dir: string, target: string, existing: string[], f
 }
 
 /** The project's devDependencies plus dib's and the elements' packages, sorted; what is there already is kept. */
-function devDependencies(current: Record<string, string>, elements: string[], typescript: boolean): Record<string, string> {
+function devDependencies(current: Record<string, string>, elements: string[], typescript: boolean, nx: boolean): Record<string, string> {
   const shipped = knownElementNames([CLI_ROOT], []);
   const dev = { ...current };
   dev['@dib/cli'] ??= `^${CLI_VERSION}`;
   dev['@dib/core'] ??= `^${CORE_VERSION}`;
   if (typescript) dev.typescript ??= '^5.9.0';
+  if (nx) {
+    // The plugin versions on its own; nx's 22 line is the newest that runs on Node 20.
+    dev['@dib/nx'] ??= 'latest';
+    dev.nx ??= '^22.0.0';
+  }
   for (const element of elements) {
     const [name, range] = elementPackage(element, shipped);
     dev[name] ??= range;
@@ -137,6 +175,12 @@ const tsKey = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key
 /** The release is pinned in the config for Debian only; other distributions' elements have their own default and names. */
 const debianRelease = (elements: string[]) => (elements.some((e) => e === 'debian' || e === 'debian-minimal') ? 'bookworm' : undefined);
 
+function jsonConfig(name: string, elements: string[]): string {
+  const release = debianRelease(elements);
+  const image = { elements, types: ['qcow2'], ...(release ? { environment: { DIB_RELEASE: release } } : {}) };
+  return `${JSON.stringify({ images: { [name]: image } }, null, 2)}\n`;
+}
+
 function yamlConfig(name: string, elements: string[]): string {
   const release = debianRelease(elements);
   return `# ${comment(name)}\nimages:\n  ${quote(name)}:\n    elements: ${list(elements)}\n    types: [qcow2]\n${release ? `    environment:\n      DIB_RELEASE: ${release}\n` : ''}`;
@@ -144,4 +188,23 @@ function yamlConfig(name: string, elements: string[]): string {
 
 function tsConfig(name: string, elements: string[]): string {
   return `import { defineConfig } from "@dib/core/define";\n\n// ${comment(name)}\nexport default defineConfig({\n  images: {\n    ${tsKey(name)}: {\n      elements: ${list(elements)},\n      types: ["qcow2"],\n${debianRelease(elements) ? `      environment: { DIB_RELEASE: "${debianRelease(elements)}" },\n` : ''}    },\n  },\n});\n`;
+}
+
+const CONFIG_WRITERS = { ts: tsConfig, yaml: yamlConfig, json: jsonConfig } as const;
+
+const NX_PLUGIN = '@dib/nx';
+
+/** nx.json with @dib/nx in its plugins (as a name or a { plugin } entry); undefined when it is there already. */
+function nxJsonWithPlugin(file: string): string | undefined {
+  let nx: { plugins?: unknown[]; [key: string]: unknown } = { $schema: './node_modules/nx/schemas/nx-schema.json' };
+  if (existsSync(file)) {
+    try {
+      nx = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new DibError('DIB_E_CONFIG_INVALID', `${file} is not JSON: ${(e as Error).message}`, { hint: 'Fix nx.json, then run dib init --nx again.' });
+    }
+  }
+  const plugins = nx.plugins ?? [];
+  if (plugins.some((p) => p === NX_PLUGIN || (typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === NX_PLUGIN))) return undefined;
+  return `${JSON.stringify({ ...nx, plugins: [...plugins, NX_PLUGIN] }, null, 2)}\n`;
 }

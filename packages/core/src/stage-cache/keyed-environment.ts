@@ -11,7 +11,7 @@ export const STAGE_CACHE_VARIABLES = ['DIB_STAGE_CACHE', 'DIB_STAGE_CACHE_MIN_SE
  * image still records the values (dib_environment, dib_arguments) of the build that
  * made a stage.
  */
-const NOT_KEYED = new Set<string>([
+export const VARIABLES_NOT_KEYED: ReadonlySet<string> = new Set<string>([
   'DIB_ARGS',
   'DIB_ENV',
   'DIB_OFFLINE',
@@ -30,7 +30,7 @@ const NOT_KEYED = new Set<string>([
  * content of host files they name (a new authorized_keys is a new image).
  */
 export function keyedEnvironment(env: Readonly<Record<string, string>>): Record<string, unknown> {
-  const values = Object.fromEntries(Object.entries(env).filter(([k]) => !NOT_KEYED.has(k)));
+  const values = Object.fromEntries(Object.entries(env).filter(([k]) => !VARIABLES_NOT_KEYED.has(k)));
   const files = Object.fromEntries(Object.entries(values).flatMap(([k, v]) => (v.includes('/') ? [[k, namedHostFiles(v)]] : [])));
   return { values, outputName: env.IMAGE_NAME ? path.basename(env.IMAGE_NAME) : '', files };
 }
