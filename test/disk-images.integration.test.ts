@@ -3,12 +3,14 @@
  * debian + vm + block-device-efi under UEFI and under BIOS. Also the GPT table as
  * sfdisk reads it, every disk output format, get-kernel, and a failing mkfs.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bootImage, findOvmf, hostState, leakedSince, runDib, type DibRun } from '@dib/testing';
+import { openPage } from './browser.js';
 import { buildEnv, isRoot, NO_INITRAMFS, OUT, VIRTUAL_INITRAMFS } from './helpers.js';
+import { tableRows } from './html-tables.js';
 
 const BOOT_TIMEOUT = 8 * 60_000;
 const sfdiskJson = async (file: string) => JSON.parse((await execa('sfdisk', ['--json', file])).stdout).partitiontable;
@@ -17,13 +19,41 @@ describe.runIf(isRoot)('debian vm (MBR, BIOS)', () => {
   const output = path.join(OUT, 'vm-mbr');
   let run: DibRun;
   beforeAll(async () => {
-    run = await runDib(['create', '-o', output, '-t', 'qcow2,raw', 'debian', 'vm'], { env: buildEnv(VIRTUAL_INITRAMFS) });
+    run = await runDib(['create', '-o', output, '-t', 'qcow2,raw', '--trace', `${output}.trace.json`, 'debian', 'vm'], { env: buildEnv(VIRTUAL_INITRAMFS) });
   });
 
   it('builds qcow2 and raw', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(existsSync(`${output}.qcow2`)).toBe(true);
     expect(statSync(`${output}.qcow2`).size).toBeLessThan(statSync(`${output}.raw`).size);
+  });
+
+  it('writes a report that headless Chromium renders without a script error: timeline, elements, packages, outputs', async () => {
+    const report = `${output}.d/report.html`;
+    const screenshot = path.join(OUT, 'report-debian-vm.png');
+    const page = await openPage(report, screenshot);
+    expect(page.console).toEqual([]);
+    // The page's own script ran to its end.
+    expect(page.dom).toContain('data-ready="1"');
+    const rows = (id: string) => tableRows(page.dom, id);
+    expect(rows('timeline').some((r) => r[0] === 'install' && r[1] === 'phase')).toBe(true);
+    expect(rows('timeline').some((r) => r[0] === 'finalise/99-dpkg-manifest' && r[1] === 'dpkg')).toBe(true);
+    expect(rows('elements').find((r) => r[0] === 'vm')?.[2]).toBe('requested');
+    const kernel = rows('packages').find((r) => r[0].startsWith('linux-image-'));
+    expect(kernel?.[3]).toMatch(/MiB$/);
+    const qcow2 = rows('outputs').find((r) => r[0] === 'qcow2');
+    expect(qcow2?.[1]).toBe(`${output}.qcow2`);
+    expect(qcow2?.[3]).toBe((await execa('sha256sum', [`${output}.qcow2`])).stdout.split(' ')[0]);
+    // Self-contained: nothing is fetched from anywhere.
+    expect(readFileSync(report, 'utf8')).not.toMatch(/\b(src|href)=["']?(https?:|\/\/)/);
+    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+  });
+
+  it('--trace writes the timeline in trace-event format: phases, scripts and host commands', () => {
+    const trace = JSON.parse(readFileSync(`${output}.trace.json`, 'utf8')) as { traceEvents: { ph: string; cat?: string; name: string; dur?: number }[] };
+    const complete = trace.traceEvents.filter((e) => e.ph === 'X');
+    for (const cat of ['phase', 'script', 'command']) expect(complete.some((e) => e.cat === cat)).toBe(true);
+    expect(complete.find((e) => e.cat === 'phase' && e.name === 'install')?.dur).toBeGreaterThan(0);
   });
 
   it('has one bootable Linux partition on an MBR table', async () => {

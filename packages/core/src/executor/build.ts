@@ -14,6 +14,8 @@ import { BUILD_DIRECTORY_VARIABLES, type BuildPlan } from '../plan.js';
 import { ChrootSession } from './chroot.js';
 import type { BuildContext } from './context.js';
 import type { EventSink } from './events.js';
+import { BuildRecorder } from '../report/recorder.js';
+import { writeTrace } from '../report/write-trace.js';
 import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
 import { RUNTIME_LIB, writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
@@ -39,6 +41,8 @@ export interface BuildOptions {
   /** listr2 renderer: `default` on a TTY, `simple` otherwise, `silent` with --json. */
   renderer: 'default' | 'simple' | 'silent';
   emit?: EventSink;
+  /** --trace FILE: the timeline in Chrome's trace-event format, written when the build ends, whatever its end. */
+  traceFile?: string;
   /** Aborting it interrupts the build; everything is released before build() rejects. */
   signal?: AbortSignal;
 }
@@ -63,7 +67,11 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
 }
 
 async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildResult> {
-  const emit: EventSink = options.emit ?? (() => {});
+  const recorder = new BuildRecorder();
+  const emit: EventSink = (event) => {
+    recorder.event(event);
+    options.emit?.(event);
+  };
   const started = Date.now();
   const log = new BuildLog(plan.logfile);
   const runner = new CommandRunner(
@@ -75,6 +83,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
   );
   const resources = new ResourceStack(`${started}-${process.pid}`);
   runner.trackWith(resources);
+  runner.observeWith((label, command, at, ok) => recorder.command(label, command, at, ok));
   // Hooks get this signal: it fires with the runner's abort, whatever interrupts the build.
   const interrupted = new AbortController();
   const onAbort = () => {
@@ -88,7 +97,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
   let ctx: BuildContext | undefined;
   let failure: unknown;
   try {
-    ctx = await prepare(plan, runner, resources, log, emit, interrupted.signal);
+    ctx = await prepare(plan, runner, resources, log, emit, interrupted.signal, recorder);
     const stages = await BuildStages.open(ctx, started);
     await tasks(ctx, options.renderer, stages).run();
     ctx.outputs.commit();
@@ -124,6 +133,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
         emit({ event: 'error', code: f.code, message: f.message, location: { ...f.location } });
       }
       emit({ event: 'build-end', status, durationMs: Date.now() - started });
+      if (options.traceFile) writeTrace(options.traceFile, recorder, plan.name, (m) => log.line(`warning: ${m}`));
       log.close();
     }
   }
@@ -136,6 +146,7 @@ async function prepare(
   log: BuildLog,
   emit: EventSink,
   signal: AbortSignal,
+  recorder: BuildRecorder,
 ): Promise<BuildContext> {
   const buildDir = mkdtempSync(path.join(process.env.DIB_TMP_DIR ?? os.tmpdir(), BUILD_DIR_PREFIX));
   resources.push({ kind: 'dir', path: buildDir }, async () => {
@@ -172,7 +183,7 @@ async function prepare(
   const cacheMounts = plan.cacheMounts.map(({ source, target }) => ({ source, target }));
   const chroot = new ChrootSession(runner, resources, { targetRoot, hooksPath, cacheMounts, warn: runner.warn });
   const outputs = new PendingOutputs(resources);
-  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, outputs, signal };
+  return { plan, runner, resources, log, emit, buildDir, targetRoot, hooksPath, elementOutputDir, chroot, env, outputs, signal, recorder };
 }
 
 function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: BuildStages | undefined): Listr<unknown, BuildOptions['renderer'], 'simple'> {

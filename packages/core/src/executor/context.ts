@@ -1,4 +1,5 @@
 import type { BuildPlan } from '../plan.js';
+import type { BuildRecorder } from '../report/recorder.js';
 import type { ChrootSession } from './chroot.js';
 import type { EventSink } from './events.js';
 import type { PendingOutputs } from './pending-outputs.js';
@@ -25,4 +26,6 @@ export interface BuildContext {
   readonly outputs: PendingOutputs;
   /** Aborted when the build is interrupted; TypeScript hooks get it as ctx.signal. */
   readonly signal: AbortSignal;
+  /** Events and host commands with their times, for the report and the trace. */
+  readonly recorder: BuildRecorder;
 }

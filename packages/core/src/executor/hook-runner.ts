@@ -72,9 +72,15 @@ async function execute(ctx: BuildContext, step: HookStep, hook: HookEntry, extra
       label,
       env,
       cleanEnv: true,
+      hookScript: true,
     });
   } else {
-    await ctx.runner.run('/bin/bash', ['-c', WRAPPER, 'dib-hook', path.join(ctx.hooksPath, dirOf(step), hook.name)], { label, env, cleanEnv: true });
+    await ctx.runner.run('/bin/bash', ['-c', WRAPPER, 'dib-hook', path.join(ctx.hooksPath, dirOf(step), hook.name)], {
+      label,
+      env,
+      cleanEnv: true,
+      hookScript: true,
+    });
   }
 }
 

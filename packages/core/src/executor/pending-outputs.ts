@@ -29,6 +29,11 @@ export class PendingOutputs {
     this.pending.set(file, tmp);
   }
 
+  /** The temporary name of `file` when this build has written it and not committed yet. */
+  pendingPath(file: string): string | undefined {
+    return this.pending.get(file);
+  }
+
   /** Where `file`'s content is now: its temporary name until commit(). */
   current(file: string): string {
     return this.pending.get(file) ?? file;

@@ -17,6 +17,8 @@ export interface RunOptions {
   label?: string;
   /** A release step (umount): runs even after an interrupt. */
   cleanup?: boolean;
+  /** Runs a hook script itself: the script's own span times it, so observers are not told. */
+  hookScript?: boolean;
 }
 
 export type LineSink = (line: string, label: string) => void;
@@ -64,6 +66,13 @@ export class CommandRunner {
     this.tracker = tracker;
   }
 
+  /** Told when each command ends: its label, the command, when it started (epoch ms), and whether it succeeded. */
+  private observer?: (label: string, command: string, startedAt: number, ok: boolean) => void;
+
+  observeWith(observer: (label: string, command: string, startedAt: number, ok: boolean) => void): void {
+    this.observer = observer;
+  }
+
   constructor(
     private readonly sink: LineSink,
     /** Told when the runner had to step in (processes a command left behind). */
@@ -78,6 +87,8 @@ export class CommandRunner {
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<{ stdout: string }> {
     if (this.aborted && !options.cleanup) throw new DibError('DIB_E_INTERRUPTED', `not starting ${command}: the build was interrupted`);
     const label = options.label ?? command;
+    const startedAt = Date.now();
+    let ok = false;
     const tail: string[] = [];
     const record = (line: string) => {
       tail.push(line);
@@ -123,8 +134,10 @@ export class CommandRunner {
         if (result.exitCode === undefined && !result.signal) tail.push(String(result.shortMessage));
         throw new CommandError(shown.length > 300 ? `${shown.slice(0, 300)}...` : shown, result.exitCode, result.signal, tail);
       }
+      ok = true;
       return { stdout: String(result.stdout ?? '') };
     } finally {
+      if (!options.hookScript) this.observer?.(label, [command, ...args.slice(0, 3)].join(' '), startedAt, ok);
       clearTimeout(strays);
       this.endStrays(child.pid, label, ended);
       this.children.delete(child);

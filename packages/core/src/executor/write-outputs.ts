@@ -4,8 +4,7 @@
  * checksums and the manifest directory included, is held under a temporary name until
  * the build succeeds (PendingOutputs).
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assembleDisk, type AssembledDisk } from '../block-device/assemble.js';
 import { parseSize } from '../block-device/size.js';
@@ -19,20 +18,8 @@ import type { PlannedOutput } from '../plan.js';
 import type { BuildContext } from './context.js';
 import { MANIFEST_IMAGE_DIR } from './image-metadata.js';
 import { mountRegistered } from './mounts.js';
-
-/** sha256 and md5 of a file in one read (outputs are often gigabytes). */
-export const digests = (file: string) =>
-  new Promise<{ sha256: string; md5: string }>((resolve, reject) => {
-    const sha256 = createHash('sha256');
-    const md5 = createHash('md5');
-    createReadStream(file)
-      .on('data', (d) => {
-        sha256.update(d);
-        md5.update(d);
-      })
-      .on('error', reject)
-      .on('end', () => resolve({ sha256: sha256.digest('hex'), md5: md5.digest('hex') }));
-  });
+import { digests } from './digests.js';
+import { writeReport } from '../report/write-report.js';
 
 const stagedPath = (ctx: BuildContext, out: PlannedOutput) => path.join(ctx.elementOutputDir, out.name!);
 
@@ -131,7 +118,12 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
     })),
     {
       title: `manifests: ${plan.manifestDir}`,
-      task: () => ctx.outputs.write(plan.manifestDir, async (tmp) => cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true })),
+      task: () =>
+        ctx.outputs.write(plan.manifestDir, async (tmp) => {
+          cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true });
+          // Last, so it sees every other output's size and checksum.
+          await writeReport(ctx, tmp);
+        }),
     },
   ];
 }
