@@ -6,16 +6,19 @@ import type { ParseArgsConfig } from 'node:util';
 import { parse } from './args.js';
 import { EXIT, reportError } from './exit.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parse<T & { help: { type: 'boolean'; short: 'h' } }>>;
+
+/** A subcommand: run it with its arguments; its usage and options are what --help, completion and the man page show. */
+export type Command = ((args: string[]) => Promise<number>) & { readonly usage: string; readonly options: Options };
 
 export function command<T extends Options>(
   usage: string,
   options: T,
   run: (values: Parsed<T>['values'], positionals: string[], json: boolean) => Promise<number>,
-): (args: string[]) => Promise<number> {
+): Command {
   const all = { ...options, help: { type: 'boolean', short: 'h' } } as T & { help: { type: 'boolean'; short: 'h' } };
-  return async (args) => {
+  const runWith = async (args: string[]) => {
     const json = args.includes('--json');
     try {
       const { values, positionals } = parse(args, all, usage);
@@ -28,4 +31,5 @@ export function command<T extends Options>(
       return reportError(e, json);
     }
   };
+  return Object.assign(runWith, { usage, options: all as Options });
 }

@@ -7,6 +7,9 @@ export function reportError(e: unknown, json: boolean): number {
   const err = isDibError(e) ? e : internalError(e);
   if (json) process.stdout.write(`${JSON.stringify({ event: 'error', ...err.toJSON() })}\n`);
   process.stderr.write(`\n${err.format()}\n`);
+  // --debug (DIB_DEBUG=1): where a coded error came from, too.
+  const cause = err.cause instanceof Error ? err.cause : undefined;
+  if (process.env.DIB_DEBUG === '1' && err.code !== 'DIB_E_INTERNAL' && cause?.stack) process.stderr.write(`caused by: ${cause.stack}\n`);
   if (err.code === 'DIB_E_ARGUMENT' || err.code === 'DIB_E_OPTION_UNSUPPORTED') return EXIT.usage;
   return EXIT.failed;
 }

@@ -58,6 +58,11 @@ dib options:
                           outputs, what the stage cache restores) and stop; needs no root
   --no-cache              run every phase: neither restore nor store stages (see dib cache)
   --json                  one JSON event per line on stdout (for CI systems)
+  --verbose               stream the build log (hook output, prefixed with phase/script and
+                          element) to stderr as the build runs
+  --quiet                 print nothing but errors (the log and report are still written)
+  --debug                 --verbose, plus -x for hooks, each host command as it runs, and
+                          stack traces with errors
   --trace FILE            write the build's timeline in Chrome's trace-event format (open it
                           in Perfetto or chrome://tracing); with several images, IMAGE.FILE
   -h, --help              this help
@@ -91,7 +96,8 @@ Example:
 /** DIB options we know but do not implement yet: refused with a clear message, never ignored. */
 const NOT_YET = ['max-online-resize', 'mkfs-journal-size', 'docker-target'] as const;
 
-const OPTIONS = {
+/** The options of dib create and dib ramdisk (and their DIB bins). */
+export const IMAGE_OPTIONS = {
   o: { type: 'string' },
   t: { type: 'string', multiple: true },
   a: { type: 'string' },
@@ -120,6 +126,9 @@ const OPTIONS = {
   'install-type': { type: 'string' },
   json: { type: 'boolean' },
   trace: { type: 'string' },
+  verbose: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  debug: { type: 'boolean' },
   ...Object.fromEntries(NOT_YET.map((o) => [o, { type: 'string' }])),
 } as const;
 
@@ -130,13 +139,14 @@ export const createCommand = (args: string[], argv0: readonly string[]) => image
 export const ramdiskCommand = (args: string[], argv0: readonly string[]) => imageCommand('ramdisk', args, argv0);
 
 const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly string[]) =>
-  command(kind === 'ramdisk' ? RAMDISK_USAGE : CREATE_USAGE, OPTIONS, async (parsed, positionals, json) => {
+  command(kind === 'ramdisk' ? RAMDISK_USAGE : CREATE_USAGE, IMAGE_OPTIONS, async (parsed, positionals, json) => {
     const v = withVariableForms(parsed, process.env);
     for (const o of NOT_YET) {
       if ((v as Record<string, unknown>)[o] !== undefined) {
         throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} (or ${variableOf(o)}) is a diskimage-builder option that dib does not implement yet`);
       }
     }
+    const output = outputMode(v);
     if (v.c) process.stderr.write('dib: -c: the hooks environment is always sanitised (DIB_*, variables elements document or read); nothing more to clear\n');
     const minTmpfs = v['min-tmpfs'] === undefined ? undefined : Number(v['min-tmpfs']);
     if (minTmpfs !== undefined && !(Number.isInteger(minTmpfs) && minTmpfs > 0)) {
@@ -152,7 +162,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
         arch: v.a,
         packages: packages.length ? packages : undefined,
         skipBase: v.n || undefined,
-        trace: v.x || undefined,
+        trace: v.x || v.debug || undefined,
         uncompressed: v.u || undefined,
         size: dibSize(v['image-size']),
         extraSize: dibSize(v['image-extra-size']),
@@ -196,7 +206,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
       return EXIT.ok;
     }
     for (const plan of plans) {
-      const code = await buildOne(plan, json, traceFileFor(v.trace, plan.name, plans.length));
+      const code = await buildOne(plan, json, traceFileFor(v.trace, plan.name, plans.length), output);
       if (code !== EXIT.ok) return code;
     }
     return EXIT.ok;
@@ -222,7 +232,34 @@ function traceFileFor(trace: string | undefined, image: string, count: number): 
   return count > 1 ? path.join(path.dirname(file), `${image}.${path.basename(file)}`) : file;
 }
 
-async function buildOne(plan: BuildPlan, json: boolean, traceFile: string | undefined): Promise<number> {
+/** How much a build tells the terminal: --quiet, the default, --verbose, --debug. */
+interface OutputMode {
+  quiet: boolean;
+  /** Stream the log to stderr. */
+  stream: boolean;
+  debug: boolean;
+}
+
+function outputMode(v: { verbose?: boolean; quiet?: boolean; debug?: boolean }): OutputMode {
+  if (v.quiet && (v.verbose || v.debug))
+    throw new DibError('DIB_E_ARGUMENT', `--quiet cannot be given with ${v.verbose ? '--verbose' : '--debug'}`, { hint: 'Choose one.' });
+  // Stacks for internal errors and the causes of coded ones (exit.ts reads it).
+  if (v.debug) process.env.DIB_DEBUG = '1';
+  return { quiet: v.quiet ?? false, stream: (v.verbose || v.debug) ?? false, debug: v.debug ?? false };
+}
+
+/** A log line as --verbose shows it: hook scripts' lines name their element, as DIB's output does. */
+function streamLine(plan: BuildPlan): (text: string, source: string) => void {
+  const elements = new Map<string, string>(
+    Object.entries(plan.hooks.phases).flatMap(([phase, hooks]) => hooks.map((h) => [`${phase}/${h.name}`, h.element] as const)),
+  );
+  return (text, source) => {
+    const element = elements.get(source);
+    process.stderr.write(`${source}${element ? ` (${element})` : ''}: ${text}\n`);
+  };
+}
+
+async function buildOne(plan: BuildPlan, json: boolean, traceFile: string | undefined, mode: OutputMode): Promise<number> {
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -239,14 +276,22 @@ async function buildOne(plan: BuildPlan, json: boolean, traceFile: string | unde
     if (e.event === 'build-start') {
       logOpened = true;
       // Where to look while it runs, not only once it has ended.
-      if (!json) process.stderr.write(`dib: building ${plan.name}; log: ${plan.logfile}\n`);
+      if (!json && !mode.quiet) process.stderr.write(`dib: building ${plan.name}; log: ${plan.logfile}\n`);
     }
     if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
   };
-  if (!json) for (const w of plan.warnings) process.stderr.write(`dib: warning: ${w}\n`);
+  if (!json && !mode.quiet) for (const w of plan.warnings) process.stderr.write(`dib: warning: ${w}\n`);
   try {
-    const result = await build(plan, { renderer: chooseRenderer(json), emit, signal: controller.signal, traceFile });
-    if (!json) {
+    const renderer = mode.quiet ? 'silent' : mode.stream && !json ? 'simple' : chooseRenderer(json);
+    const result = await build(plan, {
+      renderer,
+      emit,
+      signal: controller.signal,
+      traceFile,
+      onLogLine: mode.stream ? streamLine(plan) : undefined,
+      echoCommands: mode.debug,
+    });
+    if (!json && !mode.quiet) {
       process.stdout.write(`\nBuilt ${plan.name} in ${(result.durationMs / 1000).toFixed(1)}s:\n`);
       for (const o of result.outputs) process.stdout.write(`  ${o.path}${sizeOf(o.path)}\n`);
       process.stdout.write(`  manifests: ${plan.manifestDir}/\n  report: ${path.join(plan.manifestDir, 'report.html')}\n  log: ${result.logfile}\n`);

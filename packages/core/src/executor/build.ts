@@ -43,6 +43,10 @@ export interface BuildOptions {
   emit?: EventSink;
   /** --trace FILE: the timeline in Chrome's trace-event format, written when the build ends, whatever its end. */
   traceFile?: string;
+  /** Told each line of the build log as it is written: hook output, dib's own lines, commands (--verbose). */
+  onLogLine?: (text: string, source: string) => void;
+  /** Write each host command to the log before it runs (--debug). */
+  echoCommands?: boolean;
   /** Aborting it interrupts the build; everything is released before build() rejects. */
   signal?: AbortSignal;
 }
@@ -73,7 +77,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
     options.emit?.(event);
   };
   const started = Date.now();
-  const log = new BuildLog(plan.logfile);
+  const log = new BuildLog(plan.logfile, options.onLogLine);
   const runner = new CommandRunner(
     (line, label) => log.line(line, label),
     (message) => {
@@ -84,6 +88,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
   const resources = new ResourceStack(`${started}-${process.pid}`);
   runner.trackWith(resources);
   runner.observeWith((label, command, at, ok) => recorder.command(label, command, at, ok));
+  runner.echoCommands = options.echoCommands ?? false;
   // Hooks get this signal: it fires with the runner's abort, whatever interrupts the build.
   const interrupted = new AbortController();
   const onAbort = () => {

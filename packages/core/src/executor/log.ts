@@ -7,7 +7,11 @@ export class BuildLog {
   /** The last line written, as "[source] text": where a silent failure left the log. */
   lastLine: string | undefined;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    /** Told every line as it is written (--verbose streams the log to the terminal). */
+    private readonly tap?: (text: string, source: string) => void,
+  ) {
     mkdirSync(path.dirname(file), { recursive: true });
     this.fd = openSync(file, 'w');
   }
@@ -16,6 +20,7 @@ export class BuildLog {
     if (this.fd === undefined) return;
     this.lastLine = `[${source}] ${text}`;
     writeSync(this.fd, `${new Date().toISOString()} [${source}] ${text}\n`);
+    this.tap?.(text, source);
   }
 
   close(): void {

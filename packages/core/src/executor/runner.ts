@@ -66,6 +66,9 @@ export class CommandRunner {
     this.tracker = tracker;
   }
 
+  /** --debug: each command is written to the log, as `+ command args`, before it runs (the host side of -x). */
+  echoCommands = false;
+
   /** Told when each command ends: its label, the command, when it started (epoch ms), and whether it succeeded. */
   private observer?: (label: string, command: string, startedAt: number, ok: boolean) => void;
 
@@ -95,6 +98,7 @@ export class CommandRunner {
       if (tail.length > 40) tail.shift();
       this.sink(line, label);
     };
+    if (this.echoCommands) this.sink(`+ ${[command, ...args].join(' ')}`, label);
     const child = execa(command, args, {
       cwd: options.cwd,
       // A clean environment still needs PATH to find the command itself.
