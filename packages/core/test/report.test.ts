@@ -3,9 +3,13 @@
  * commands; the trace-event JSON; the HTML (escaped, self-contained, every section);
  * the package list the package elements write.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportHtml, type ReportData } from '../src/report/html.js';
 import { BuildRecorder } from '../src/report/recorder.js';
+import { previousTimings, saveTimings, titleAfter, titleBefore } from '../src/report/timings.js';
 import { traceJson } from '../src/report/trace.js';
 import { parsePackageList } from '../src/report/write-report.js';
 
@@ -102,5 +106,37 @@ describe('the package list', () => {
       { name: 'bash', arch: 'amd64', version: '5.2', sizeKiB: 7000 },
       { name: 'old', arch: 'all', version: '1.0', sizeKiB: undefined },
     ]);
+  });
+});
+
+describe("the last build's times, shown as estimates", () => {
+  const plan = (imageCache: string) => ({ imageCache, name: 'web', image: { output: '/out/web' } }) as never;
+
+  it('are read back for the same output path, and titles carry them', () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'dib-timings-'));
+    try {
+      expect(previousTimings(plan(cache))).toEqual({});
+      saveTimings(plan(cache), recorded());
+      const previous = previousTimings(plan(cache));
+      expect(previous).toMatchObject({ root: 7, 'root/10-tree': 5 });
+      // The phase still running and the host commands are not steps with a time.
+      expect(previous.install).toBeUndefined();
+      expect(titleBefore('root (host)', previous.root)).toBe('root (host) (0.0 s last build)');
+      expect(titleAfter('root (host)', 1500, 12_000)).toBe('root (host): 1.5 s (12.0 s last build)');
+      expect(titleAfter('root (host)', 1500, undefined)).toBe('root (host): 1.5 s');
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('a build that ran nothing (its outputs restored from the stage cache) keeps the times of the one that did', () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'dib-timings-'));
+    try {
+      saveTimings(plan(cache), recorded());
+      saveTimings(plan(cache), new BuildRecorder());
+      expect(previousTimings(plan(cache))).toMatchObject({ root: 7 });
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,7 @@ import type { BuildContext } from './context.js';
 import type { EventSink } from './events.js';
 import { BuildRecorder } from '../report/recorder.js';
 import { writeTrace } from '../report/write-trace.js';
+import { previousTimings, saveTimings, titleAfter, titleBefore } from '../report/timings.js';
 import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
 import { RUNTIME_LIB, writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
@@ -106,6 +107,7 @@ async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRe
     const stages = await BuildStages.open(ctx, started);
     await tasks(ctx, options.renderer, stages).run();
     ctx.outputs.commit();
+    saveTimings(plan, recorder);
     const durationMs = Date.now() - started;
     log.line(`build finished in ${(durationMs / 1000).toFixed(1)}s`);
     return { outputs: [...plan.outputs], durationMs, logfile: plan.logfile };
@@ -207,8 +209,9 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: Bu
   // The phase directory is read once, when the phase is about to start (skip runs then);
   // again only after a break shell, in which the user may have changed it.
   const found = new Map<PhaseName, HookEntry[]>();
+  const previous = previousTimings(ctx.plan);
   const phaseTasks: ListrTask[] = PHASE_NAMES.map((phase) => ({
-    title: `${phase} (${PHASES[phase].where})`,
+    title: titleBefore(`${phase} (${PHASES[phase].where})`, previous[phase]),
     skip: () => {
       if (stages?.isRestored(phase)) return 'restored from the stage cache';
       found.set(phase, hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase));
@@ -227,16 +230,25 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: Bu
       }
       return task.newListr(
         [
-          ...(found.get(phase) ?? []).map((hook) => ({
-            title: `${hook.name} (${hook.element})`,
-            task: () => runHook(ctx, phase, hook),
-          })),
+          ...(found.get(phase) ?? []).map((hook) => {
+            const title = `${hook.name} (${hook.element})`;
+            const last = previous[`${phase}/${hook.name}`];
+            return {
+              title: titleBefore(title, last),
+              task: async (_: unknown, sub: { title: string }) => {
+                const startedScript = Date.now();
+                await runHook(ctx, phase, hook);
+                sub.title = titleAfter(title, Date.now() - startedScript, last);
+              },
+            };
+          }),
           {
             title: 'end of phase',
             task: async (_, sub) => {
               // A chroot phase's strays go when the chroot closes; a host phase's here, before anything reads the tree.
               if (PHASES[phase].where === 'host') await releaseStrayMounts(ctx.targetRoot, ctx.runner, ctx.resources, ctx.runner.warn);
               sub.title = `done in ${((Date.now() - startedPhase) / 1000).toFixed(1)}s`;
+              task.title = titleAfter(`${phase} (${PHASES[phase].where})`, Date.now() - startedPhase, previous[phase]);
               if (breaks.has(`after-${phase}`)) await openBreakShell(ctx, `after-${phase}`, PHASES[phase].where);
               ctx.emit({ event: 'phase-end', phase, durationMs: Date.now() - startedPhase });
             },
