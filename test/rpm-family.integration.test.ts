@@ -79,7 +79,16 @@ beforeAll(async () => {
   await makeRpmRepo(
     path.join(srv, 'mirror/releases/45/Everything/x86_64/os'),
     rpmWork,
-    [{ name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } }],
+    [
+      { name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } },
+      // Two kernels: dnf keeps both side by side (installonly), and the build keeps the newest.
+      ...['6.0', '6.1', '6.2'].map((version) => ({
+        name: 'kernel-core',
+        version,
+        provides: ['installonlypkg(kernel)'],
+        files: { [`/usr/lib/modules/${version}.0/dib-test-kernel`]: `kernel ${version}` },
+      })),
+    ],
     key,
   );
   await makeRpmRepo(path.join(srv, 'mirror/updates/45/Everything/x86_64'), rpmWork, [], key);
@@ -171,6 +180,13 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
     expect(readFileSync(`${output}.log`, 'utf8')).toContain('selinux: labelling the tree from the targeted policy (SELINUX=enforcing)');
   });
 
+  it('keeps only the newest of the three kernels dnf installed side by side', () => {
+    const packages = readFileSync(`${output}.d/dib-packages`, 'utf8');
+    expect(packages).toMatch(/^kernel-core\tnoarch\t0:6\.2-1\t\d+$/m);
+    expect(packages.match(/^kernel-core\t/gm)).toHaveLength(1);
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain('yum: removing old kernels: kernel-core-6.0-1.noarch kernel-core-6.1-1.noarch');
+  });
+
   it('records the RPMs in the manifests and keeps the downloads in the shared dnf cache', () => {
     expect(readFileSync(`${output}.d/dib-packages`, 'utf8')).toMatch(/^dib-fedora-marker\tnoarch\t0:1\.0-1\t\d+$/m);
     expect(readFileSync(`${output}.d/dib-manifest-rpm-fedora`, 'utf8')).toContain('"package": "dib-extra-tool"');
@@ -179,7 +195,9 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
       .map(String)
       .filter((f) => f.endsWith('.rpm'));
     // dnf keeps one directory per repository URL: earlier runs' (other ports) may be there too.
-    expect(new Set(rpms.map((f) => path.basename(f)))).toEqual(new Set(['dib-extra-tool-1.0-1.noarch.rpm', 'dib-fedora-marker-1.0-1.noarch.rpm']));
+    expect([...new Set(rpms.map((f) => path.basename(f)))]).toEqual(
+      expect.arrayContaining(['dib-extra-tool-1.0-1.noarch.rpm', 'dib-fedora-marker-1.0-1.noarch.rpm']),
+    );
   });
 });
 
@@ -190,6 +208,7 @@ describe.runIf(isRoot)("fedora-minimal bootstrapped by the host's dnf", () => {
     run = await runDib(['create', '-o', output, '-t', 'tar', 'fedora-minimal', 'fedora-test-packages'], {
       env: buildEnv({
         DIB_RELEASE: '45',
+        DIB_DISABLE_KERNEL_CLEANUP: '1',
         DIB_YUM_MINIMAL_BOOTSTRAP_REPOS: bootstrapRepos,
         DIB_DISTRIBUTION_MIRROR: server.hostUrl('mirror'),
         DIB_YUM_REPO_CONF: extraRepo,
@@ -207,6 +226,8 @@ describe.runIf(isRoot)("fedora-minimal bootstrapped by the host's dnf", () => {
     const packages = readFileSync(`${output}.d/dib-packages`, 'utf8');
     expect(packages).toMatch(/^fixture-userland\tx86_64\t0:1\.0-1\t\d+$/m);
     expect(packages).toMatch(/^dib-fedora-marker\tnoarch\t/m);
+    // DIB_DISABLE_KERNEL_CLEANUP=1: every kernel stays.
+    expect(packages.match(/^kernel-core\t/gm)).toHaveLength(3);
   });
 });
 

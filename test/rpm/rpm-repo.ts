@@ -10,6 +10,10 @@ import type { SigningKey } from '@dib/testing';
 
 export interface TestPackage {
   name: string;
+  /** Default 1.0. */
+  version?: string;
+  /** Extra capabilities, e.g. installonlypkg(kernel) for a package dnf keeps several versions of. */
+  provides?: string[];
   /** Path in the image -> content. */
   files: Record<string, string>;
 }
@@ -20,8 +24,9 @@ function spec(pkg: TestPackage): string {
   );
   return [
     `Name: ${pkg.name}`,
-    'Version: 1.0',
+    `Version: ${pkg.version ?? '1.0'}`,
     'Release: 1',
+    ...(pkg.provides?.length ? [`Provides: ${pkg.provides.join(' ')}`] : []),
     `Summary: ${pkg.name}, a dib test package`,
     'License: Apache-2.0',
     'BuildArch: noarch',

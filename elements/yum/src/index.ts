@@ -25,6 +25,11 @@ export default defineElement({
       default: '1',
       schema: z.enum(['0', '1']),
     },
+    DIB_DISABLE_KERNEL_CLEANUP: {
+      description: 'At finalise, every kernel but the newest is removed (dnf keeps several); "1" keeps them all',
+      default: '0',
+      schema: z.string().regex(/^\d+$/, '0 (remove old kernels) or 1 (keep them)'),
+    },
     DIB_DNF_LOCAL_CACHE: {
       description: 'Share downloaded packages and metadata between builds under DIB_IMAGE_CACHE/dnf ("0" turns it off)',
       default: '1',

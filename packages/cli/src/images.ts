@@ -75,9 +75,9 @@ export async function searchContext(global: GlobalOverrides): Promise<SearchCont
   };
 }
 
-/** One log per image: with several images, the image name goes in front of the file name. */
-const logfileFor = (file: string | undefined, image: string, count: number) =>
-  file && count > 1 ? path.join(path.dirname(file), `${image}.${path.basename(file)}`) : file;
+/** One file per image (a log, a trace): when it is shared by several images, the image name goes in front of the file name. */
+export const perImagePath = <T extends string | undefined>(file: T, image: string, count: number): T =>
+  (file && count > 1 ? path.join(path.dirname(file), `${image}.${path.basename(file)}`) : file) as T;
 
 export async function selectImages(
   positionals: string[],
@@ -126,7 +126,9 @@ export async function selectImages(
       tmpfs: global.tmpfs ?? config.tmpfs,
       minTmpfs: global.minTmpfs ?? config.minTmpfs,
       ramdiskTmpfs: global.ramdiskTmpfs,
-      logfile: logfileFor(global.logfile ? path.resolve(cwd, global.logfile) : config.logfile, name, chosen.length),
+      // --logfile names the log of the images this command builds; the config's names every image's, so its
+      // per-image names do not depend on how many are built at once (dib create web and dib create agree).
+      logfile: global.logfile ? perImagePath(path.resolve(cwd, global.logfile), name, chosen.length) : perImagePath(config.logfile, name, configured.length),
       callerEnv: process.env,
       argv,
       warnings: loaded.warnings,

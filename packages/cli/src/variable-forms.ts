@@ -43,3 +43,20 @@ export function withVariableForms<T extends Values>(values: T, env: NodeJS.Proce
 /** The variable an option can also be given by, for messages ("--image-size (or DIB_IMAGE_SIZE)"). */
 export const variableOf = (option: string): string | undefined =>
   (STRING_FORMS as Record<string, string>)[option] ?? (SWITCH_FORMS as Record<string, string>)[option];
+
+/** DIB takes --image-size and --image-extra-size in GiB when no unit is given. */
+export const dibSize = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? `${v}GiB` : v);
+
+/** The variable forms that change what a build makes (the others change how it runs): a task engine's inputs. */
+export const CONTENT_VARIABLE_FORMS = [STRING_FORMS.a, STRING_FORMS['image-size'], STRING_FORMS['image-extra-size'], SWITCH_FORMS.checksum] as const;
+
+/** The image options DIB's variables set, as dib create reads them when no flag is given. */
+export function imageOptionsFromVariables(env: NodeJS.ProcessEnv): { arch?: string; size?: string; extraSize?: string; checksum?: boolean } {
+  const v = withVariableForms({} as Record<string, string | boolean | undefined>, env);
+  return {
+    arch: v.a as string | undefined,
+    size: dibSize(v['image-size'] as string | undefined),
+    extraSize: dibSize(v['image-extra-size'] as string | undefined),
+    checksum: (v.checksum as boolean | undefined) || undefined,
+  };
+}

@@ -3,7 +3,7 @@
  * real bash and asked to complete, as TAB would; the man page rendered by man; both
  * made from the same command list as --help.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -49,10 +49,7 @@ describe('dib completion bash, in a real bash', () => {
     expect(await complete(['dib', 'create', 'w'], dir)).toEqual(['web', 'worker']);
   });
 
-  it('zsh gets the same function through bashcompinit; fish gets every command and option with its help', async () => {
-    const zsh = (await runDib(['completion', 'zsh'])).stdout;
-    expect(zsh).toContain('bashcompinit');
-    expect(zsh).toContain('complete -F _dib dib');
+  it('fish gets every command and option with its help', async () => {
     const fish = (await runDib(['completion', 'fish'])).stdout;
     for (const c of COMMANDS) expect(fish).toContain(`-a ${c.name} -d`);
     expect(fish).toContain("complete -c dib -n '__fish_seen_subcommand_from create' -l dry-run -d 'print the plan");
@@ -69,6 +66,33 @@ describe('dib completion bash, in a real bash', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('DIB_E_ARGUMENT');
     expect(r.stderr).toContain('bash, zsh, fish; got "tcsh"');
+  });
+});
+
+describe.runIf(existsSync('/usr/bin/zsh'))('dib completion zsh, in a real zsh', () => {
+  it("runs the same function through zsh's bashcompinit: commands, values, images, files", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'dib.config.json'), JSON.stringify({ images: { web: { elements: ['debian'] }, worker: { elements: ['debian'] } } }));
+    const bin = path.join(dir, '.bin');
+    mkdirSync(bin);
+    symlinkSync(DIB_BIN, path.join(bin, 'dib'));
+    // bashcompinit runs the function with ksharrays, as below; zsh then matches the candidates against the word itself.
+    const script = `autoload -U +X compinit && compinit -u; eval "$(dib completion zsh)"; setopt ksharrays
+for w in "dib cr" "dib create -t q" "dib create w" "dib create --config dib.c"; do
+  COMP_WORDS=(\${=w}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _dib; print -r -- "$w => \${COMPREPLY[*]}"
+done`;
+    const r = await execa('zsh', ['-f', '-c', script], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+    const offered = Object.fromEntries(
+      r.stdout
+        .split('\n')
+        .map((l) => l.split(' => '))
+        .map(([w, c]) => [w, (c ?? '').split(' ')]),
+    );
+    expect(r.stderr).toBe('');
+    expect(offered['dib cr']).toContain('create');
+    expect(offered['dib create -t q']).toContain('qcow2');
+    expect(offered['dib create w']).toEqual(['web', 'worker']);
+    expect(offered['dib create --config dib.c']).toEqual(['dib.config.json']);
   });
 });
 

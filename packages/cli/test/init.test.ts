@@ -234,6 +234,17 @@ describe('dib init --nx: the Nx plugin in a workspace', () => {
     expect(readdirSync(dir).sort()).toEqual(['images', 'nx.json', 'package.json']);
   });
 
+  it('refuses a config the Nx plugin would not read (package.json#dib), saying where to move it, and writes nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fleet', dib: { images: { db: { elements: ['debian'] } } } }));
+    const before = snapshot(dir);
+    const r = await init(dir, ['--nx']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('the @dib/nx plugin reads dib.config.* files');
+    expect(r.stderr).toContain('Move the config into dib.config.json');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('refuses an nx.json that is not JSON, naming it, and writes nothing', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'nx.json'), '{ plugins: [');

@@ -50,3 +50,4 @@ export { knownElementNames } from './elements/known-names.js';
 export { imageElementExports } from './classic/variables.js';
 export { formatZodIssues } from './config/zod-message.js';
 export { imageInputs, type ImageInputs } from './plan-inputs.js';
+export { REPORT_FILE } from './report/write-report.js';

@@ -7,6 +7,7 @@ import { isClassicTree, type ElementSource } from './elements/types.js';
 import { variableReads } from './classic/reads.js';
 import { CORE_VARIABLES, mayComeFromCaller } from './environment.js';
 import type { BuildPlan } from './plan.js';
+import { checksumFiles } from './outputs/formats.js';
 
 /** Variables the core itself reads from the caller that change what an image holds. */
 const CORE_CONTENT_VARIABLES = ['DIB_BLOCK_DEVICE_CONFIG', 'DIB_DEFAULT_INSTALLTYPE', 'DIB_PYTHON_VERSION'];
@@ -22,6 +23,8 @@ export interface ImageInputs {
   readonly variablePrefixes: readonly string[];
   /** Every file or directory the build writes (absolute): outputs, checksums, manifests, the log. */
   readonly writes: readonly string[];
+  /** Outputs that are not files (a docker image in the daemon): nothing a file cache can restore. */
+  readonly notFiles: readonly string[];
 }
 
 export function imageInputs(plan: BuildPlan): ImageInputs {
@@ -35,12 +38,13 @@ export function imageInputs(plan: BuildPlan): ImageInputs {
     (v) => mayComeFromCaller(v) && !setByDib(v) && !VARIABLES_NOT_KEYED.has(v) && !MACHINE_LOCAL.has(v),
   );
   const files = plan.outputs.filter((o) => isFilePath(o.path)).map((o) => o.path);
-  const checksums = plan.image.checksum ? files.flatMap((f) => [`${f}.sha256`, `${f}.md5`]) : [];
+  const checksums = plan.image.checksum ? files.flatMap(checksumFiles) : [];
   return {
     elements: plan.elements.map((el) => ({ name: el.name, directory: el.directory, source: el.source })),
     variables: [...new Set(named)].sort(),
     variablePrefixes: [...new Set([...reads.prefixes, 'DIB_INSTALLTYPE_'])].sort(),
     writes: [...files, ...checksums, plan.manifestDir, plan.logfile],
+    notFiles: plan.outputs.filter((o) => !isFilePath(o.path)).map((o) => o.path),
   };
 }
 

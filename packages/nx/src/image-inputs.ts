@@ -5,7 +5,8 @@
  * build reads, and dib itself.
  */
 import path from 'node:path';
-import type { ImageInputs } from '@dib/core';
+import { shellQuote, type ImageInputs } from '@dib/core';
+import { CONTENT_VARIABLE_FORMS } from '@dib/cli';
 import { isInstalled, realDirectory, workspaceRelative } from './workspace-path.js';
 
 export type NxInput = { fileset: string } | { json: string; fields: string[] } | { env: string } | { externalDependencies: string[] } | { runtime: string };
@@ -38,7 +39,8 @@ export function imageTargetInputs(inputs: ImageInputs, ctx: InputContext): NxInp
     configEntryInput(ctx),
     ...dedupe(files),
     ...dedupe(runtime),
-    ...inputs.variables.map((name) => ({ env: name })),
+    // The variables the build reads, and dib create's own (ARCH=arm64 is another image).
+    ...[...new Set([...inputs.variables, ...CONTENT_VARIABLE_FORMS])].sort().map((name) => ({ env: name })),
     // Always present, even empty: without it Nx would hash every npm package of the workspace.
     { externalDependencies: packages },
   ];
@@ -57,7 +59,7 @@ export function configEntryInput(ctx: Pick<InputContext, 'configFile' | 'image'>
 
 /** Contents and names of every file under a directory, as one sha256 (paths relative, so another checkout agrees). */
 export const directoryDigestCommand = (dir: string): string =>
-  `cd ${JSON.stringify(dir)} && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum | sha256sum`;
+  `cd ${shellQuote(dir)} && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum | sha256sum`;
 
 const dedupe = (inputs: NxInput[]) => [...new Map(inputs.map((i) => [JSON.stringify(i), i])).values()];
 

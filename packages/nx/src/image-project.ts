@@ -29,6 +29,8 @@ export function imageProject(plan: BuildPlan, inputs: ImageInputs, ctx: ImagePro
   const root = path.posix.join(configDir, '.dib', plan.name);
   const dib = (extra: string[]) => ['dib', 'create', plan.name, '--config', path.posix.basename(ctx.configFile), ...extra].map(shellQuote).join(' ');
   const { outputs, outside } = imageTargetOutputs(inputs, ctx.workspaceRoot);
+  // A cache hit restores files under the workspace only: an image written elsewhere (or into docker) would not come back.
+  const uncacheable = [...outside.filter((f) => f !== plan.logfile), ...inputs.notFiles];
   const elements = plan.elements.map((el) => el.name).join(' ');
   const metadata: DibProjectMetadata = { elementPackageRoots: workspacePackageRoots(inputs, ctx.workspaceRoot) };
   const { targetName, planTargetName } = ctx.options;
@@ -44,13 +46,13 @@ export function imageProject(plan: BuildPlan, inputs: ImageInputs, ctx: ImagePro
         [targetName]: {
           command: dib(ctx.options.json ? ['--json'] : []),
           options: { cwd: configDir },
-          cache: true,
+          cache: uncacheable.length === 0,
           inputs: imageTargetInputs(inputs, { ...ctx, image: plan.name }),
           outputs,
           // An element package of this workspace is built before the image that uses it.
           dependsOn: ['^build'],
           metadata: {
-            description: `Build ${plan.image.kind === 'ramdisk' ? 'the ramdisk' : plan.image.types.join(', ')} of ${plan.name}${outside.length ? `; not cached (outside the workspace): ${outside.join(', ')}` : ''}`,
+            description: `Build ${plan.image.kind === 'ramdisk' ? 'the ramdisk' : plan.image.types.join(', ')} of ${plan.name}${uncacheable.length ? `; not cached, since a cache could not restore ${uncacheable.join(', ')} (outside the workspace or not a file)` : ''}`,
             technologies: ['dib'],
           },
         },

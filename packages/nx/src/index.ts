@@ -5,7 +5,7 @@
  * parallel, and restores them from its local or remote cache.
  */
 import path from 'node:path';
-import { imageInputs } from '@dib/core';
+import { CONFIG_SEARCH_PLACES, imageInputs } from '@dib/core';
 import { planConfigImages } from '@dib/cli';
 import type { CreateDependencies, CreateNodesV2 } from 'nx/src/project-graph/plugins';
 import type { RawProjectGraphDependency } from 'nx/src/project-graph/project-graph-builder.js';
@@ -15,8 +15,8 @@ import { parseOptions, type PluginOptions } from './options.js';
 
 export const name = '@dib/nx';
 
-/** The config files the plugin reads: the named forms of `dib create`'s search. */
-export const CONFIG_FILES_GLOB = '**/dib.config.{json,yaml,yml,js,mjs,cjs,ts,mts}';
+/** The config files the plugin reads: the dib.config.* names of `dib create`'s search (.dibrc and package.json are not read). */
+export const CONFIG_FILES_GLOB = `**/{${CONFIG_SEARCH_PLACES.filter((name) => name.startsWith('dib.config.')).join(',')}}`;
 
 export const createNodesV2: CreateNodesV2<Partial<PluginOptions>> = [
   CONFIG_FILES_GLOB,

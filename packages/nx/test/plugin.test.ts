@@ -6,6 +6,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createDependencies, createNodesV2 } from '@dib/nx';
 import { useTempDirs } from '../../core/test/helpers.js';
@@ -57,6 +58,8 @@ describe('@dib/nx: projects inferred from a config file', () => {
     expect(inputs).not.toContainEqual({ env: 'SHARED_GREETING' });
     expect(inputs).not.toContainEqual({ env: 'f' });
     expect(inputs).not.toContainEqual({ env: 'DIB_IMAGE_CACHE' });
+    // dib create's own variables that make another image: ARCH=arm64, DIB_CHECKSUM=1, ...
+    for (const name of ['ARCH', 'DIB_IMAGE_SIZE', 'DIB_CHECKSUM']) expect(inputs).toContainEqual({ env: name });
   });
 
   it('names dib and the element packages by their lockfile entries when there is a lockfile', async () => {
@@ -79,7 +82,41 @@ describe('@dib/nx: projects inferred from a config file', () => {
     expect(solo.name).toBe('img-solo');
     expect(solo.targets.disk.inputs).toContainEqual({ fileset: '{workspaceRoot}/dib.config.yaml' });
     expect(solo.targets.disk.outputs).toEqual([]);
-    expect(solo.targets.disk.metadata?.description).toContain(`not cached (outside the workspace): ${outside}/solo.tar`);
+    // A cache hit could not bring the image back, so the target is not cached at all.
+    expect(solo.targets.disk.cache).toBe(false);
+    expect(solo.targets.disk.metadata?.description).toContain(`not cached, since a cache could not restore ${outside}/solo.tar`);
+  });
+
+  it('hashes an element directory outside the workspace with a runtime digest that changes with its files', async () => {
+    const dir = tempDir();
+    const outside = tempDir();
+    cpSync(path.join(FIXTURE, 'images/elements/tiny-os'), path.join(outside, 'tiny-os'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'dib.config.json'),
+      JSON.stringify({ elementsPath: [outside], images: { solo: { elements: ['tiny-os'], skipBase: true, types: ['tar'] } } }),
+    );
+    const inputs = (await infer(dir, ['dib.config.json']))['.dib/solo'].targets.image.inputs as { runtime?: string }[];
+    const runtime = inputs.find((i) => i.runtime)?.runtime;
+    expect(runtime).toContain(`cd ${path.join(outside, 'tiny-os')} &&`);
+    const digest = async () => (await execa('bash', ['-c', runtime!])).stdout;
+    const first = await digest();
+    expect(first).toMatch(/^[0-9a-f]{64}/);
+    writeFileSync(path.join(outside, 'tiny-os/root.d/10-tiny'), '#!/bin/bash\ntrue\n');
+    expect(await digest()).not.toBe(first);
+  });
+
+  it("plans with dib create's variable forms: DIB_CHECKSUM=1 adds the checksum files to the outputs", async () => {
+    const dir = workspace();
+    const saved = { ARCH: process.env.ARCH, DIB_CHECKSUM: process.env.DIB_CHECKSUM };
+    process.env.DIB_CHECKSUM = '1';
+    try {
+      const web = (await infer(dir, ['images/dib.config.json']))['images/.dib/web'];
+      expect(web.targets.image.outputs).toContain('{workspaceRoot}/images/out/web.tar.sha256');
+    } finally {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
   });
 
   it('a config file without images gives no project', async () => {

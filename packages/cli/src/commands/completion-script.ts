@@ -57,42 +57,48 @@ function bash(commands: readonly Spec[]): string {
   const kind = (k: string) => (VALUES[k] ? 'values' : DIRECTORY_OPTIONS.has(k) ? 'dir' : FILE_OPTIONS.has(k) ? 'file' : 'text');
   const byKind = (wanted: string) => valueOptions.filter((k) => kind(k) === wanted).map(flag);
   return `# dib completion for bash (dib completion bash)
+# COMPREPLY from compgen, one word per line (without mapfile, which zsh lacks).
+_dib_reply() {
+  local word
+  COMPREPLY=()
+  while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen "$@")
+}
 _dib() {
   local cur prev opts
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    mapfile -t COMPREPLY < <(compgen -W ${JSON.stringify(words([...commands.map((c) => c.name), 'help', '--help', '--version']))} -- "$cur")
+    _dib_reply -W ${JSON.stringify(words([...commands.map((c) => c.name), 'help', '--help', '--version']))} -- "$cur"
     return
   fi
   case "\${COMP_WORDS[1]}" in
 ${perCommand}
-    help) mapfile -t COMPREPLY < <(compgen -W ${JSON.stringify(words(commands.map((c) => c.name)))} -- "$cur"); return ;;
+    help) _dib_reply -W ${JSON.stringify(words(commands.map((c) => c.name)))} -- "$cur"; return ;;
     *) return ;;
   esac
   case "$prev" in
-    -t) mapfile -t COMPREPLY < <(compgen -W ${JSON.stringify(words(VALUES.t))} -- "$cur"); return ;;
-    -a) mapfile -t COMPREPLY < <(compgen -W ${JSON.stringify(words(VALUES.a))} -- "$cur"); return ;;
-    ${byKind('dir').join('|') || '--no-such-option'}) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-    ${byKind('file').join('|') || '--no-such-option'}) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    -t) _dib_reply -W ${JSON.stringify(words(VALUES.t))} -- "$cur"; return ;;
+    -a) _dib_reply -W ${JSON.stringify(words(VALUES.a))} -- "$cur"; return ;;
+    ${byKind('dir').join('|') || '--no-such-option'}) _dib_reply -d -- "$cur"; return ;;
+    ${byKind('file').join('|') || '--no-such-option'}) _dib_reply -f -- "$cur"; return ;;
     ${byKind('text').join('|') || '--no-such-option'}) return ;;
   esac
   if [[ "$cur" == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    _dib_reply -W "$opts" -- "$cur"
     return
   fi
   case "\${COMP_WORDS[1]}" in
-    ${IMAGE_COMMANDS.join('|')}) mapfile -t COMPREPLY < <(compgen -W "$(${IMAGE_NAMES})" -- "$cur") ;;
-    *) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+    ${IMAGE_COMMANDS.join('|')}) _dib_reply -W "$(${IMAGE_NAMES})" -- "$cur" ;;
+    *) _dib_reply -f -- "$cur" ;;
   esac
 }
-complete -F _dib dib
+complete -o filenames -F _dib dib
 `;
 }
 
 /** zsh runs the bash function through its bash completion layer. */
 const zsh = (commands: readonly Spec[]) => `# dib completion for zsh (dib completion zsh)
-autoload -U +X compinit && compinit
+(( $+functions[compdef] )) || { autoload -U +X compinit && compinit; }
 autoload -U +X bashcompinit && bashcompinit
 ${bash(commands)}`;
 

@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
+  REPORT_FILE,
   build,
   createPlan,
   describeLookup,
@@ -16,9 +17,9 @@ import {
 } from '@dib/core';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
-import { EXIT, reportError } from '../exit.js';
-import { variableOf, withVariableForms } from '../variable-forms.js';
-import { selectImages } from '../images.js';
+import { errorDetail, EXIT, reportError } from '../exit.js';
+import { dibSize, variableOf, withVariableForms } from '../variable-forms.js';
+import { perImagePath, selectImages } from '../images.js';
 import { chooseRenderer } from '../renderer.js';
 
 export const CREATE_USAGE = `Usage: dib create [options] ELEMENT... | IMAGE...
@@ -132,9 +133,6 @@ export const IMAGE_OPTIONS = {
   ...Object.fromEntries(NOT_YET.map((o) => [o, { type: 'string' }])),
 } as const;
 
-/** DIB takes --image-size and --image-extra-size in GiB when no unit is given. */
-const dibSize = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? `${v}GiB` : v);
-
 export const createCommand = (args: string[], argv0: readonly string[]) => imageCommand('disk', args, argv0);
 export const ramdiskCommand = (args: string[], argv0: readonly string[]) => imageCommand('ramdisk', args, argv0);
 
@@ -146,7 +144,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
         throw new DibError('DIB_E_OPTION_UNSUPPORTED', `--${o} (or ${variableOf(o)}) is a diskimage-builder option that dib does not implement yet`);
       }
     }
-    const output = outputMode(v);
+    const terminal = outputMode(v);
     if (v.c) process.stderr.write('dib: -c: the hooks environment is always sanitised (DIB_*, variables elements document or read); nothing more to clear\n');
     const minTmpfs = v['min-tmpfs'] === undefined ? undefined : Number(v['min-tmpfs']);
     if (minTmpfs !== undefined && !(Number.isInteger(minTmpfs) && minTmpfs > 0)) {
@@ -206,7 +204,7 @@ const imageCommand = (kind: 'disk' | 'ramdisk', args: string[], argv0: readonly 
       return EXIT.ok;
     }
     for (const plan of plans) {
-      const code = await buildOne(plan, json, traceFileFor(v.trace, plan.name, plans.length), output);
+      const code = await buildOne(plan, json, v.trace && perImagePath(path.resolve(v.trace), plan.name, plans.length), terminal);
       if (code !== EXIT.ok) return code;
     }
     return EXIT.ok;
@@ -225,13 +223,6 @@ function checkFlagsForKind(image: string, kind: 'disk' | 'ramdisk', v: { t?: unk
   }
 }
 
-/** --trace FILE; with several images, each gets IMAGE.FILE beside it, as the logs do. */
-function traceFileFor(trace: string | undefined, image: string, count: number): string | undefined {
-  if (!trace) return undefined;
-  const file = path.resolve(trace);
-  return count > 1 ? path.join(path.dirname(file), `${image}.${path.basename(file)}`) : file;
-}
-
 /** How much a build tells the terminal: --quiet, the default, --verbose, --debug. */
 interface OutputMode {
   quiet: boolean;
@@ -243,8 +234,8 @@ interface OutputMode {
 function outputMode(v: { verbose?: boolean; quiet?: boolean; debug?: boolean }): OutputMode {
   if (v.quiet && (v.verbose || v.debug))
     throw new DibError('DIB_E_ARGUMENT', `--quiet cannot be given with ${v.verbose ? '--verbose' : '--debug'}`, { hint: 'Choose one.' });
-  // Stacks for internal errors and the causes of coded ones (exit.ts reads it).
-  if (v.debug) process.env.DIB_DEBUG = '1';
+  // Stacks for internal errors and the causes of coded ones; the builds' environment stays as it is.
+  if (v.debug) errorDetail.stacks = true;
   return { quiet: v.quiet ?? false, stream: (v.verbose || v.debug) ?? false, debug: v.debug ?? false };
 }
 
@@ -294,7 +285,7 @@ async function buildOne(plan: BuildPlan, json: boolean, traceFile: string | unde
     if (!json && !mode.quiet) {
       process.stdout.write(`\nBuilt ${plan.name} in ${(result.durationMs / 1000).toFixed(1)}s:\n`);
       for (const o of result.outputs) process.stdout.write(`  ${o.path}${sizeOf(o.path)}\n`);
-      process.stdout.write(`  manifests: ${plan.manifestDir}/\n  report: ${path.join(plan.manifestDir, 'report.html')}\n  log: ${result.logfile}\n`);
+      process.stdout.write(`  manifests: ${plan.manifestDir}/\n  report: ${path.join(plan.manifestDir, REPORT_FILE)}\n  log: ${result.logfile}\n`);
       if (traceFile) process.stdout.write(`  trace: ${traceFile}\n`);
     }
     return EXIT.ok;

@@ -52,6 +52,7 @@ export const initCommand = command(INIT_USAGE, OPTIONS, async (v, positionals) =
   checkImageName(name);
   const pkg = readPackageJson(pkgFile, cwd);
   const existing = existingConfigs(cwd, pkg);
+  if (v.nx) refuseConfigsNxCannotRead(existing);
   // Adding Nx to a repository that already has its images (here or in a folder below) keeps them.
   const elsewhere = v.nx && !v.force ? configsBelow(cwd) : [];
   const keep = v.nx && !v.force && (existing.length > 0 || elsewhere.length > 0);
@@ -106,13 +107,29 @@ function existingConfigs(dir: string, pkg: PackageJson): string[] {
   return CONFIG_SEARCH_PLACES.filter((name) => (name === 'package.json' ? pkg.dib !== undefined : existsSync(path.join(dir, name))));
 }
 
+/** The config files the @dib/nx plugin reads: the dib.config.* names of the config search. */
+const NX_READS = CONFIG_SEARCH_PLACES.filter((name) => name.startsWith('dib.config.'));
+
+/** The plugin reads dib.config.* only: a .dibrc or package.json config would leave Nx without a project. */
+function refuseConfigsNxCannotRead(existing: string[]): void {
+  const unread = existing.filter((name) => !NX_READS.includes(name));
+  if (unread.length === 0) return;
+  throw new DibError(
+    'DIB_E_ARGUMENT',
+    `the @dib/nx plugin reads dib.config.* files, and this directory's dib config is ${unread.map((n) => (n === 'package.json' ? 'the "dib" key of package.json' : n)).join(' and ')}`,
+    {
+      hint: 'Move the config into dib.config.json (the same keys), then run dib init --nx again.',
+    },
+  );
+}
+
 /** The files the @dib/nx plugin reads (dib.config.*) in folders below `dir`, as relative paths; dependencies and hidden folders are skipped. */
-function configsBelow(dir: string, depth = 4, prefix = ''): string[] {
+function configsBelow(dir: string, depth = 8, prefix = ''): string[] {
   if (depth === 0) return [];
   return readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
     const rel = path.join(prefix, entry.name);
     if (entry.isDirectory()) return entry.name.startsWith('.') || entry.name === 'node_modules' ? [] : configsBelow(dir, depth - 1, rel);
-    return prefix && /^dib\.config\.[a-z]+$/.test(entry.name) ? [rel] : [];
+    return prefix && NX_READS.includes(entry.name) ? [rel] : [];
   });
 }
 
@@ -205,6 +222,9 @@ function nxJsonWithPlugin(file: string): string | undefined {
     }
   }
   const plugins = nx.plugins ?? [];
+  if (!Array.isArray(plugins)) {
+    throw new DibError('DIB_E_CONFIG_INVALID', `${file}: "plugins" is not a list`, { hint: 'Make "plugins" a list in nx.json, then run dib init --nx again.' });
+  }
   if (plugins.some((p) => p === NX_PLUGIN || (typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === NX_PLUGIN))) return undefined;
   return `${JSON.stringify({ ...nx, plugins: [...plugins, NX_PLUGIN] }, null, 2)}\n`;
 }

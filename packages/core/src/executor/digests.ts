@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** Digests of a file in one read (outputs are often gigabytes): sha256 and md5 unless told which. */
-export const digests = <A extends string = 'sha256' | 'md5'>(file: string, algorithms: readonly A[] = ['sha256', 'md5'] as unknown as A[]) =>
+/** Digests of a file in one read (outputs are often gigabytes), by algorithm. */
+export const digests = <A extends string>(file: string, algorithms: readonly A[]) =>
   new Promise<Record<A, string>>((resolve, reject) => {
     const hashes = algorithms.map((a) => [a, createHash(a)] as const);
     createReadStream(file)

@@ -7,6 +7,7 @@
 import { constants, copyFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withLock } from '../cache/index.js';
+import { checksumFiles } from '../outputs/formats.js';
 import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
 import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache/archive.js';
 import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type StageEntry } from '../stage-cache/entries.js';
@@ -190,7 +191,7 @@ const warn = (ctx: BuildContext, message: string) => ctx.runner.warn(message);
 /** Every file the build wrote beside the image, by its suffix after OUTPUT. (checksums included). */
 function outputFiles(ctx: BuildContext): { suffix: string; file: string }[] {
   const base = ctx.plan.image.output;
-  const files = ctx.plan.outputs.flatMap((o) => [o.path, ...(ctx.plan.image.checksum ? [`${o.path}.sha256`, `${o.path}.md5`] : [])]);
+  const files = ctx.plan.outputs.flatMap((o) => [o.path, ...(ctx.plan.image.checksum ? checksumFiles(o.path) : [])]);
   return files.map((file) => ({ suffix: file.slice(base.length + 1), file }));
 }
 

@@ -13,7 +13,7 @@ import type { AssembledDiskInfo } from '../contract/hook-context.js';
 import { DibError } from '../errors.js';
 import { openBreakShell, parseBreakpoints } from './breakpoints.js';
 import { runHook } from './hook-runner.js';
-import { OUTPUT_FORMATS, type OutputContext } from '../outputs/formats.js';
+import { CHECKSUM_ALGORITHMS, OUTPUT_FORMATS, type OutputContext } from '../outputs/formats.js';
 import type { PlannedOutput } from '../plan.js';
 import type { BuildContext } from './context.js';
 import { MANIFEST_IMAGE_DIR } from './image-metadata.js';
@@ -54,13 +54,16 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
   const isDisk = (o: PlannedOutput) => OUTPUT_FORMATS[o.type].kind === 'disk';
   let disk: AssembledDisk | undefined;
 
+  // One read of each output: its sha256 goes in the output event (and the report), and with --checksum both files are written from it.
   const finish = async (out: PlannedOutput) => {
+    const file = ctx.outputs.current(out.path);
+    const sums = await digests(file, plan.image.checksum ? CHECKSUM_ALGORITHMS : ['sha256']);
     if (plan.image.checksum) {
-      for (const [algorithm, sum] of Object.entries(await digests(ctx.outputs.current(out.path)))) {
+      for (const [algorithm, sum] of Object.entries(sums)) {
         await ctx.outputs.write(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
       }
     }
-    ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(ctx.outputs.current(out.path)).size });
+    ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(file).size, sha256: sums.sha256 });
   };
   const formatTask = (out: PlannedOutput): ListrTask => ({
     title: `${out.type}: ${out.path}`,
@@ -122,7 +125,7 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
         ctx.outputs.write(plan.manifestDir, async (tmp) => {
           cpSync(path.join(ctx.targetRoot, MANIFEST_IMAGE_DIR), tmp, { recursive: true });
           // Last, so it sees every other output's size and checksum.
-          await writeReport(ctx, tmp);
+          writeReport(ctx, tmp);
         }),
     },
   ];

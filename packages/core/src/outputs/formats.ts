@@ -45,6 +45,10 @@ const converted = (format: string, extra: (ctx: OutputContext) => string[]): Out
     ctx.run('qemu-img', ['convert', '-f', 'raw', '-O', format, ...extra(ctx), ...ctx.qemuImgOptions, ctx.disk!, ctx.file]).then(() => undefined),
 });
 
+/** The files --checksum writes beside an output, one per algorithm (sha256sum/md5sum format). */
+export const CHECKSUM_ALGORITHMS = ['sha256', 'md5'] as const;
+export const checksumFiles = (output: string): string[] => CHECKSUM_ALGORITHMS.map((a) => `${output}.${a}`);
+
 export const OUTPUT_FORMATS: Record<string, OutputFormat> = {
   tar: { extension: 'tar', kind: 'tree', writesFile: true, hostTools: [tar], produce: (ctx) => writeTarball(ctx, 'none') },
   tgz: {

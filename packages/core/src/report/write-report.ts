@@ -1,10 +1,9 @@
 /** Gathers what the report shows from a build that is writing its outputs, and writes it. */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_VERSION } from '../elements/core-version.js';
 import { describeSource } from '../elements/types.js';
 import type { BuildContext } from '../executor/context.js';
-import { digests } from '../executor/digests.js';
 import { reportHtml, type ReportData } from './html.js';
 
 export const REPORT_FILE = 'report.html';
@@ -24,23 +23,16 @@ export function parsePackageList(text: string): ReportData['packages'] {
     });
 }
 
-/** The outputs written so far (under their temporary names), with sizes and sha256 (from the .sha256 file when --checksum wrote one). */
-async function outputsOf(ctx: BuildContext): Promise<ReportData['outputs']> {
-  const written = ctx.plan.outputs.flatMap((o) => {
-    const current = o.path.startsWith('/') ? ctx.outputs.pendingPath(o.path) : undefined;
-    return current ? [{ o, current }] : [];
+/** The files this build wrote, from their output events: sizes and sha256 were taken as each was written. */
+const outputsOf = (ctx: BuildContext): ReportData['outputs'] =>
+  ctx.recorder.events.flatMap(({ event: e }) => {
+    if (e.event !== 'output' || e.sha256 === undefined) return [];
+    const declared = ctx.plan.outputs.find((o) => o.path === e.path && o.element);
+    return [{ type: declared ? `${declared.name} (${declared.element})` : e.type, path: e.path, bytes: e.bytes, sha256: e.sha256 }];
   });
-  return Promise.all(
-    written.map(async ({ o, current }) => {
-      const checksum = ctx.outputs.pendingPath(`${o.path}.sha256`);
-      const sha256 = checksum ? readFileSync(checksum, 'utf8').split(/\s/)[0] : (await digests(current, ['sha256'])).sha256;
-      return { type: o.element ? `${o.name} (${o.element})` : o.type, path: o.path, bytes: statSync(current).size, sha256 };
-    }),
-  );
-}
 
 /** Writes report.html into the manifest directory being written at `dir`. */
-export async function writeReport(ctx: BuildContext, dir: string): Promise<void> {
+export function writeReport(ctx: BuildContext, dir: string): void {
   const { plan, recorder } = ctx;
   const packagesFile = path.join(dir, 'dib-packages');
   const data: ReportData = {
@@ -52,7 +44,7 @@ export async function writeReport(ctx: BuildContext, dir: string): Promise<void>
     spans: recorder.spans(),
     elements: plan.elements.map((el) => ({ name: el.name, source: describeSource(el.source), reasons: el.reasons })),
     packages: existsSync(packagesFile) ? parsePackageList(readFileSync(packagesFile, 'utf8')) : [],
-    outputs: await outputsOf(ctx),
+    outputs: outputsOf(ctx),
     cache: recorder.events.flatMap(({ event: e }) => (e.event === 'stage' ? [{ action: e.action, at: e.at, bytes: e.bytes, durationMs: e.durationMs }] : [])),
     warnings: recorder.events.flatMap(({ event: e }) => (e.event === 'warning' ? [e.message] : [])),
   };

@@ -16,6 +16,7 @@ export const VARIABLES_NOT_KEYED: ReadonlySet<string> = new Set<string>([
   'DIB_ENV',
   'DIB_OFFLINE',
   'DIB_DEBUG_TRACE',
+  'DIB_DEBUG',
   'IMAGE_NAME',
   'IMAGE_ELEMENT_YAML',
   'ELEMENTS_PATH',
