@@ -540,6 +540,17 @@ describe('dib cleanup', () => {
   );
 });
 
+describe('dib cache', () => {
+  it('names a config file beside the one it reads, as dib create does', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'dib.config.json'), JSON.stringify({ imageCache: 'cache' }));
+    writeFileSync(path.join(dir, '.dibrc.json'), '{}');
+    const r = await dib(dir, ['cache', 'list']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`dib: warning: ${path.join(dir, 'dib.config.json')} is ignored: ${path.join(dir, '.dibrc.json')} is the config file used`);
+  });
+});
+
 describe('where a build writes (-o) and what it is built from, checked before anything runs', () => {
   const dryRun = (root: string, args: string[]) => dib(root, ['create', '--dry-run', '--json', '--elements-path', 'elements', ...args]);
 

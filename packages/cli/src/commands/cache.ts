@@ -54,9 +54,10 @@ export const cacheCommand = command(CACHE_USAGE, OPTIONS, async (v, positionals)
       },
     );
   }
-  const imageCache = v['image-cache']
-    ? path.resolve(v['image-cache'])
-    : ((await loadConfig({ cwd: process.cwd() })).config.imageCache ?? defaultImageCache(process.env));
+  const loaded = v['image-cache'] ? undefined : await loadConfig({ cwd: process.cwd() });
+  // As dib create does: a config file beside the one used is named, not silently passed over.
+  for (const w of loaded?.warnings ?? []) process.stderr.write(`dib: warning: ${w}\n`);
+  const imageCache = v['image-cache'] ? path.resolve(v['image-cache']) : (loaded?.config.imageCache ?? defaultImageCache(process.env));
   const dir = stagesDir(imageCache);
   if (action === 'list') {
     const entries = listEntries(dir);
