@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { shellQuote, type ImageInputs } from '@dib/core';
 import { CONTENT_VARIABLE_FORMS } from '@dib/cli';
-import { isInstalled, realDirectory, workspaceRelative } from './workspace-path.js';
+import { realDirectory, workspaceRelative, workspaceSource } from './workspace-path.js';
 
 export type NxInput = { fileset: string } | { json: string; fields: string[] } | { env: string } | { externalDependencies: string[] } | { runtime: string };
 
@@ -28,11 +28,11 @@ export function imageTargetInputs(inputs: ImageInputs, ctx: InputContext): NxInp
   const external = new Set<string>(DIB_PACKAGES);
   const runtime: NxInput[] = [];
   for (const el of inputs.elements) {
-    const real = realDirectory(el.source.kind === 'package' ? el.source.packageRoot : el.directory);
-    const rel = workspaceRelative(ctx.workspaceRoot, real);
-    if (rel !== undefined && !isInstalled(rel)) files.push({ fileset: `{workspaceRoot}/${rel === '.' ? '' : `${rel}/`}**/*` });
+    const dir = el.source.kind === 'package' ? el.source.packageRoot : el.directory;
+    const rel = workspaceSource(ctx.workspaceRoot, dir);
+    if (rel !== undefined) files.push({ fileset: `{workspaceRoot}/${rel === '.' ? '' : `${rel}/`}**/*` });
     else if (el.source.kind === 'package') external.add(el.source.packageName);
-    else runtime.push({ runtime: directoryDigestCommand(real) });
+    else runtime.push({ runtime: directoryDigestCommand(realDirectory(dir)) });
   }
   const packages = ctx.locked ? [...external].filter(ctx.locked).sort() : [];
   return [

@@ -9,7 +9,7 @@ import type { ProjectConfiguration } from 'nx/src/config/workspace-json-project-
 import { imageTargetInputs, imageTargetOutputs } from './image-inputs.js';
 import type { PluginOptions } from './options.js';
 import { shellQuote } from '@dib/core';
-import { isInstalled, realDirectory, workspaceRelative } from './workspace-path.js';
+import { workspaceSource } from './workspace-path.js';
 
 export interface ImageProjectContext {
   workspaceRoot: string;
@@ -73,8 +73,8 @@ export function imageProject(plan: BuildPlan, inputs: ImageInputs, ctx: ImagePro
 function workspacePackageRoots(inputs: ImageInputs, workspaceRoot: string): string[] {
   const roots = inputs.elements.flatMap((el) => {
     if (el.source.kind !== 'package') return [];
-    const rel = workspaceRelative(workspaceRoot, realDirectory(el.source.packageRoot));
-    return rel && !isInstalled(rel) ? [rel] : [];
+    const rel = workspaceSource(workspaceRoot, el.source.packageRoot);
+    return rel ? [rel] : [];
   });
   return [...new Set(roots)].sort();
 }

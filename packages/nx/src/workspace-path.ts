@@ -18,3 +18,9 @@ export const realDirectory = (dir: string): string => {
 };
 
 export const isInstalled = (rel: string): boolean => rel.split('/').includes('node_modules');
+
+/** Where an element's directory is in the workspace's own files (links followed), or undefined when it is installed or outside. */
+export function workspaceSource(workspaceRoot: string, dir: string): string | undefined {
+  const rel = workspaceRelative(workspaceRoot, realDirectory(dir));
+  return rel !== undefined && !isInstalled(rel) ? rel : undefined;
+}
