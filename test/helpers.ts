@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDib } from '@dib/testing';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURE_ELEMENTS = path.join(REPO, 'test/fixtures/elements');
@@ -25,3 +26,7 @@ export const NO_INITRAMFS = { DIB_DEBIAN_INITRAMFS: 'skip' };
  * (8 s instead of 65 s). The everyday image keeps Debian's default, so both are booted.
  */
 export const VIRTUAL_INITRAMFS = { DIB_DEBIAN_INITRAMFS_MODULES: 'virtual' };
+
+/** `dib boot-test` through the CLI until the issue-marker element's line, with the console saved to `consoleFile`. */
+export const bootToMarker = (args: string[], timeoutMs: number, consoleFile: string) =>
+  runDib(['boot-test', ...args, '--expect', 'dib-test-image-marker', '--timeout', String(timeoutMs / 1000), '--console', consoleFile]);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootImage, hostState, leakedSince, runDib, type BootDisk, type DibRun, type HostState, serveDirectory, type FileServer } from '@dib/testing';
-import { buildEnv, isRoot, OUT, VIRTUAL_INITRAMFS } from './helpers.js';
+import { bootToMarker, buildEnv, isRoot, OUT, VIRTUAL_INITRAMFS } from './helpers.js';
 
 const RAMDISK = path.join(OUT, 'deploy-ramdisk');
 const IMAGE = path.join(OUT, 'baremetal');
@@ -170,22 +170,11 @@ describe.runIf(isRoot)('ramdisks: dib ramdisk, deploy, baremetal', () => {
     expect(statSync(`${IMAGE}.initrd`).size).toBeGreaterThan(4_000_000);
     // Through the CLI, as a user checks a PXE pair.
     const consoleFile = `${IMAGE}.direct-boot.console`;
-    const boot = await runDib([
-      'boot-test',
-      `${IMAGE}.qcow2`,
-      '--kernel',
-      `${IMAGE}.vmlinuz`,
-      '--initrd',
-      `${IMAGE}.initrd`,
-      '--append',
-      'root=LABEL=cloudimg-rootfs ro console=ttyS0',
-      '--expect',
-      'dib-test-image-marker',
-      '--timeout',
-      String(BOOT_TIMEOUT / 1000),
-      '--console',
+    const boot = await bootToMarker(
+      [`${IMAGE}.qcow2`, '--kernel', `${IMAGE}.vmlinuz`, '--initrd', `${IMAGE}.initrd`, '--append', 'root=LABEL=cloudimg-rootfs ro console=ttyS0'],
+      BOOT_TIMEOUT,
       consoleFile,
-    ]);
+    );
     expect(boot.exitCode, boot.stderr).toBe(0);
     // --console saved what the boot showed: the text boot-test waited for is in it. (Not a
     // longer line: an emulated serial port under load can drop a byte of the kernel's.)

@@ -1,18 +1,31 @@
 import { defineElement } from '@dib/core/element';
 import { writeBiosBootCode } from './boot-sector.js';
+import { ERRORS } from './errors.js';
+import { requireEsp } from './require-esp.js';
 
 export default defineElement({
   name: 'bootloader',
-  description: 'GRUB for BIOS (MBR or GPT with a BIOS boot partition) and UEFI (ESP), serial console, root found by label',
+  description: 'GRUB for BIOS (MBR or GPT with a BIOS boot partition) and UEFI (ESP; x86_64, ia32 and arm64), serial console, root found by label',
   env: {
     DIB_BOOTLOADER_DEFAULT_CMDLINE: { description: 'Kernel command line added after root= and the consoles', default: 'nofb nomodeset gfxpayload=text' },
-    DIB_BOOTLOADER_SERIAL_CONSOLE: { description: 'Serial console as console= takes it', default: 'ttyS0,115200' },
+    DIB_BOOTLOADER_SERIAL_CONSOLE: {
+      description: 'Serial console as console= takes it',
+      default: 'ttyS0,115200',
+      // As DIB: the PL011 UART on Arm.
+      defaultByArch: { arm64: 'ttyAMA0,115200' },
+    },
     DIB_BOOTLOADER_TIMEOUT: { description: 'Seconds the GRUB menu waits', default: '1' },
   },
+  // GRUB boot code is written for these only (BIOS on x86, UEFI on x86 and arm64).
+  architectures: ['amd64', 'i386', 'arm64'],
   packages: {
     'grub-pc-bin': { arch: ['amd64', 'i386'] },
     'grub-efi-amd64-bin': { arch: ['amd64'] },
+    'grub-efi-ia32-bin': { arch: ['i386'] },
+    'grub-efi-arm64-bin': { arch: ['arm64'] },
     'grub2-common': null,
   },
+  hooks: { root: [{ name: '00-bootloader-esp', run: requireEsp }] },
   diskHooks: [{ name: '50-bios-boot-code', run: writeBiosBootCode }],
+  errors: ERRORS,
 });

@@ -74,7 +74,12 @@ const NEVER_FROM_CALLER = new Set([
 /** False for shell and loader variables, which never pass from the caller however a script names them. */
 export const mayComeFromCaller = (name: string): boolean => !NEVER_FROM_CALLER.has(name);
 
-export function resolveEnvironment(elements: readonly ResolvedElement[], configEnv: Record<string, string>, callerEnv: NodeJS.ProcessEnv): ResolvedEnvironment {
+export function resolveEnvironment(
+  elements: readonly ResolvedElement[],
+  configEnv: Record<string, string>,
+  callerEnv: NodeJS.ProcessEnv,
+  arch?: string,
+): ResolvedEnvironment {
   const documented = new Set(elements.flatMap((el) => Object.keys(el.manifest.env)));
   const reads = variableReads(elements.filter(isClassicTree).map((el) => el.directory));
   const isPassed = (name: string) =>
@@ -86,7 +91,10 @@ export function resolveEnvironment(elements: readonly ResolvedElement[], configE
     origins[name] = origin;
   };
   for (const el of elements) {
-    for (const [name, v] of Object.entries(el.manifest.env)) if (v.default !== undefined && !(name in values)) set(name, v.default, 'element default');
+    for (const [name, v] of Object.entries(el.manifest.env)) {
+      const fallback = (arch ? v.defaultByArch?.[arch] : undefined) ?? v.default;
+      if (fallback !== undefined && !(name in values)) set(name, fallback, 'element default');
+    }
   }
   for (const [name, value] of Object.entries(configEnv)) set(name, value, 'config file');
   for (const [name, value] of Object.entries(callerEnv)) {

@@ -40,6 +40,14 @@ export const ERRORS = {
   DIB_E_ARGUMENT: { title: 'Invalid command-line argument', hint: 'See `dib <command> --help`.' },
   DIB_E_NOT_ROOT: { title: 'Needs root', hint: 'Run the build as root (sudo -E dib create ...); --dry-run works without root.' },
   DIB_E_HOST_TOOL_MISSING: { title: 'A required host tool is missing', hint: 'Run `dib doctor --fix`, or install the package named above.' },
+  DIB_E_ARCH_UNSUPPORTED: {
+    title: 'An element does not work on the target architecture',
+    hint: 'Build for an architecture the element names, or leave the element out.',
+  },
+  DIB_E_ARCH_EMULATION: {
+    title: "This host cannot run the target architecture's programs",
+    hint: 'Run `dib doctor --fix -a ARCH` (qemu-user-static and its binfmt_misc handler), or build on a host of that architecture.',
+  },
   DIB_E_HOOK_FAILED: {
     title: 'A hook script failed',
     hint: 'Read the script output above (also in the build log); export break=after-error to get a shell in the chroot at the failure.',

@@ -34,6 +34,7 @@ export { findLeftovers, sortRecords, stillRunning, type LeftoverBuild, type Left
 export { releaseLeftoverMount, mountsUnder } from './executor/mounts.js';
 export { CommandRunner, CommandError, howItEnded } from './executor/runner.js';
 export { which } from './host/which.js';
+export { binfmtState, enableEmulation, hostArch, requireEmulation, runsNatively, type BinfmtState } from './host/emulation.js';
 export * as cache from './cache/index.js';
 export { collectHostTools, type NeededTool } from './host/tools.js';
 export { configJsonSchema, manifestJsonSchema, planJsonSchema } from './json-schema.js';

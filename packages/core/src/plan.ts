@@ -132,13 +132,30 @@ const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
 
 export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache', 'image-create');
 
+/** An element that names the architectures it works on refuses the others before anything runs. */
+function refuseUnsupportedArch(elements: readonly ResolvedElement[], arch: string): void {
+  for (const el of elements) {
+    const supported = el.manifest.architectures;
+    if (!supported || supported.includes(arch)) continue;
+    throw new DibError('DIB_E_ARCH_UNSUPPORTED', `element ${el.name} does not work on ${arch}; it supports ${supported.join(', ')}`, {
+      location: { element: el.name, key: 'arch' },
+      hint: `Build for ${supported.join(' or ')} (-a), or leave ${el.name} out (${el.reasons.join('; ')}).`,
+    });
+  }
+}
+
 export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   checkBreakpoints(req.callerEnv);
   const warnings: string[] = [...(req.warnings ?? [])];
   const ramdisk = req.image.kind === 'ramdisk';
   const finder = new ElementFinder({ elementsPath: req.elementsPath, searchRoots: req.searchRoots });
   const requested = ramdisk && !req.image.elements.includes(req.image.ramdiskElement) ? [...req.image.elements, req.image.ramdiskElement] : req.image.elements;
-  const elements = await resolveElements(requested, finder, { addBase: !req.image.skipBase, requireOperatingSystem: req.requireOperatingSystem });
+  const elements = await resolveElements(requested, finder, {
+    addBase: !req.image.skipBase,
+    requireOperatingSystem: req.requireOperatingSystem,
+    arch: req.image.arch,
+  });
+  refuseUnsupportedArch(elements, req.image.arch);
   if (ramdisk && !elements.some((el) => el.manifest.makes.includes('ramdisk'))) {
     throw new DibError(
       'DIB_E_ARGUMENT',
@@ -163,7 +180,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
   warnings.push(...finder.warnings);
   const hooks = buildHookTree(elements);
   warnings.push(...hooks.warnings);
-  const env = resolveEnvironment(elements, req.image.environment, req.callerEnv);
+  const env = resolveEnvironment(elements, req.image.environment, req.callerEnv, req.image.arch);
 
   const imageCache = req.imageCache ?? defaultImageCache(req.callerEnv);
   const output = resolveOutputPath(req.image.output, types);
@@ -174,7 +191,7 @@ export async function createPlan(req: PlanRequest): Promise<BuildPlan> {
     chosen &&
     withIdentities(chosen.layout, identitySeed(elements, hooks, env.values, { arch: req.image.arch, packages: req.image.packages, layout: chosen.layout }));
   if (layout && chosen) checkDiskSize(layout, req.image.size ? parseSize(req.image.size) : undefined, diskTypes, chosen.source);
-  const hostTools = collectHostTools(elements, types, layout);
+  const hostTools = collectHostTools(elements, types, layout, req.image.arch);
   const core = {
     ...coreVariables(req, elements, output, imageCache, rootLabel, layout),
     ...classicVariables({

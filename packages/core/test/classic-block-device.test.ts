@@ -97,6 +97,16 @@ describe.skipIf(!hasUpstream)(`upstream DIB's block-device elements as classic d
     expect(p.layout?.table?.label).toBe('mbr');
   });
 
+  it.runIf(hasUpstream)("a copy of DIB's vm gets block-device-efi on arm64 (aarch64 too), as DIB adds it there", async () => {
+    for (const arch of ['arm64', 'aarch64']) {
+      const p = await project(['vm', 'block-device-mbr', 'block-device-efi']).plan(['vm'], { arch });
+      expect(p.elements.map((e) => e.name)).not.toContain('block-device-mbr');
+      expect(p.elements.find((e) => e.name === 'block-device-efi')?.reasons).toContain('default block-device for vm');
+      expect(p.layout?.table?.label).toBe('gpt');
+      expect(p.layout?.filesystems.map((f) => f.mountPoint)).toEqual(expect.arrayContaining(['/', '/boot/efi']));
+    }
+  });
+
   it("a copy of DIB's no-final-image leaves the disk formats out of the plan", async () => {
     const p = await project(['no-final-image']).plan(['no-final-image'], { types: ['qcow2', 'tar'] });
     expect(p.outputs.map((o) => o.type)).toEqual(['tar']);

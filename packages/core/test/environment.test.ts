@@ -25,6 +25,16 @@ const myos = element({
 });
 
 describe('resolveEnvironment', () => {
+  it("takes an element's default for the build's architecture over its plain default", () => {
+    const console = element({
+      name: 'console',
+      env: { MY_CONSOLE: { description: 'Serial console', default: 'ttyS0,115200', defaultByArch: { arm64: 'ttyAMA0,115200' } } },
+    });
+    expect(resolveEnvironment([console], {}, {}, 'arm64').values.MY_CONSOLE).toBe('ttyAMA0,115200');
+    expect(resolveEnvironment([console], {}, {}, 'amd64').values.MY_CONSOLE).toBe('ttyS0,115200');
+    expect(resolveEnvironment([console], {}, { MY_CONSOLE: 'hvc0' }, 'arm64').values.MY_CONSOLE).toBe('hvc0');
+  });
+
   it('passes DIB_* and documented variables from the caller, drops everything else', () => {
     const { values } = resolveEnvironment([myos], {}, { FOO: 'dropped', HOME: '/root', DIB_X: 'kept', MY_OTHER: 'kept too', ELEMENTS_PATH: '/x' });
     expect(values).toEqual({ MY_VAR: 'from-default', MY_RELEASE: 'stable', DIB_X: 'kept', MY_OTHER: 'kept too' });

@@ -38,6 +38,20 @@ const fromOutside = (plan: BuildPlan, values: Record<string, string> = plan.envi
   Object.fromEntries(Object.entries(values).filter(([k]) => plan.environmentOrigins[k] !== 'dib'));
 
 describe('createPlan', () => {
+  it('refuses an architecture an element does not name, saying why the element is there; allows the ones it names', async () => {
+    const { root, elementsDir } = fixtureProject();
+    writePackageElement(root, '@dib/element-boot', {
+      manifest: { name: 'boot', description: 'Boot code', architectures: ['amd64', 'arm64'] },
+    });
+    const e = await dibError(createPlan(request(root, elementsDir, { elements: ['app', 'boot'], arch: 'armhf' })));
+    expect(e.code, e.message).toBe('DIB_E_ARCH_UNSUPPORTED');
+    expect(e.message).toBe('element boot does not work on armhf; it supports amd64, arm64');
+    expect(e.location).toMatchObject({ element: 'boot', key: 'arch' });
+    expect(e.hint).toContain('requested');
+    const plan = await createPlan(request(root, elementsDir, { elements: ['app', 'boot'], arch: 'aarch64' }));
+    expect(plan.environment.ARCH).toBe('arm64');
+  });
+
   it('a disk format (qcow2) with no block-device element plans the default bare ext4 filesystem, labelled cloudimg-rootfs', async () => {
     const { root, elementsDir } = fixtureProject();
     const plan = await createPlan(request(root, elementsDir, { types: ['qcow2'] }));

@@ -51,11 +51,14 @@ describe('stage keys', () => {
     expect(firstChanged(again, await keysOf(request(root, elementsDir)))).toBe('install');
   });
 
-  it("change from the first phase for a variable, -p, environment.d or a package element's code", async () => {
+  it("change from the first phase for a variable, -p, the architecture, environment.d or a package element's code", async () => {
     const { root, elementsDir, myos, app } = project();
     const before = await keysOf(request(root, elementsDir));
     expect(firstChanged(before, await keysOf(request(root, elementsDir, {}, { APP_MODE: 'slow' })))).toBe('root');
     expect(firstChanged(before, await keysOf(request(root, elementsDir, { packages: ['vim'] })))).toBe('root');
+    // Trees of two architectures never share a stage: ARCH is a variable every hook sees.
+    expect(firstChanged(before, await keysOf(request(root, elementsDir, { arch: 'arm64' })))).toBe('root');
+    expect(await keysOf(request(root, elementsDir, { arch: 'aarch64' }))).toEqual(await keysOf(request(root, elementsDir, { arch: 'arm64' })));
     writeFileSync(path.join(myos, 'environment.d/10-myos.bash'), 'export MYOS=2\n');
     const envd = await keysOf(request(root, elementsDir));
     expect(firstChanged(before, envd)).toBe('root');

@@ -1,13 +1,15 @@
 /**
  * Boots an image in QEMU and watches the serial console for a text (a marker, or a
  * login prompt), with a hard timeout; the guest is always powered off at the end.
- * KVM is used when /dev/kvm is usable, software emulation otherwise. UEFI boots use
- * OVMF from the host.
+ * KVM is used when /dev/kvm is usable and the guest's architecture is the host's,
+ * software emulation otherwise. The machine and firmware follow the image's architecture
+ * (machines.ts): OVMF for x86 UEFI, AAVMF on arm64's virt machine.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { DibError } from '@dib/core';
+import { DibError, runsNatively } from '@dib/core';
+import { findFirmware, machineFor, MACHINES, type Machine } from './machines.js';
 
 /** A disk attached to the guest. */
 export interface BootDisk {
@@ -37,8 +39,10 @@ export interface BootOptions {
   kernel?: string;
   initrd?: string;
   append?: string;
-  /** Firmware: BIOS (SeaBIOS) or UEFI (OVMF). */
+  /** Firmware: BIOS (SeaBIOS) or UEFI (OVMF); arm64 always boots UEFI. */
   uefi?: boolean;
+  /** The image's architecture (dib's names); default amd64. Picks the emulator, machine and firmware. */
+  arch?: string;
   /** Text (or pattern) on the serial console that means success. Default: a login prompt. */
   expect?: string | RegExp;
   /** A conversation instead of one expected text: each step waits for its text after the previous one. */
@@ -65,15 +69,14 @@ export interface BootResult {
   /** Everything the guest printed on the serial console. */
   console: string;
   accelerator: 'kvm' | 'tcg';
+  /** The emulator, machine and firmware used. */
+  machine: { qemu: string; machine: string; cpu: string; firmware?: string };
 }
 
 export const LOGIN_PROMPT = /login: ?$/m;
 
-const OVMF_CANDIDATES = ['/usr/share/ovmf/OVMF.fd', '/usr/share/OVMF/OVMF_CODE.fd', '/usr/share/qemu/OVMF.fd', '/usr/share/edk2/ovmf/OVMF_CODE.fd'];
-
-export function findOvmf(): string | undefined {
-  return process.env.DIB_OVMF ?? OVMF_CANDIDATES.find((f) => existsSync(f));
-}
+/** x86 UEFI firmware (OVMF), or undefined when none is installed. */
+export const findOvmf = (): string | undefined => findFirmware(MACHINES.amd64);
 
 export function kvmUsable(): boolean {
   try {
@@ -87,25 +90,39 @@ export function kvmUsable(): boolean {
 const formatOf = (image: string) => ({ '.qcow2': 'qcow2', '.raw': 'raw', '.img': 'raw', '.vmdk': 'vmdk', '.vhd': 'vpc' })[path.extname(image)] ?? 'raw';
 
 export async function bootImage(options: BootOptions): Promise<BootResult> {
+  const machine = machineFor(options.arch ?? 'amd64');
   const forced = process.env.DIB_QEMU_ACCEL;
-  if (forced === 'tcg' || forced === 'kvm') return attempt(options, forced);
-  if (kvmUsable()) {
+  if (forced === 'tcg' || forced === 'kvm') return attempt(options, machine, forced);
+  if (runsNatively(machine.arch) && kvmUsable()) {
     // /dev/kvm can be there and still not work (nested or restricted hosts): QEMU then
     // dies at once with nothing on the console, and the boot is retried in software.
-    const viaKvm = await attempt(options, 'kvm');
+    const viaKvm = await attempt(options, machine, 'kvm');
     if (viaKvm.matched || viaKvm.console.length > 0 || viaKvm.elapsedMs > 15_000) return viaKvm;
   }
-  return attempt(options, 'tcg');
+  return attempt(options, machine, 'tcg');
 }
 
 const driveArg = (d: BootDisk) => `file=${d.file},if=virtio,format=${d.format ?? formatOf(d.file)}${d.writable ? '' : ',snapshot=on'}`;
 
-function qemuArgs(options: BootOptions, accelerator: 'kvm' | 'tcg'): string[] {
+/** The UEFI firmware the boot needs, or undefined for a BIOS boot. */
+function firmwareFor(options: BootOptions, machine: Machine): string | undefined {
+  // QEMU loads a kernel given with -kernel itself, on the virt machine too.
+  if (!options.uefi && (!machine.uefiOnly || options.kernel)) return undefined;
+  const firmware = findFirmware(machine);
+  if (!firmware) {
+    throw new DibError('DIB_E_HOST_TOOL_MISSING', `a UEFI boot of an ${machine.arch} image needs its firmware, and none was found`, {
+      hint: `apt-get install ${machine.packages}, or set ${machine.firmwareVariable} to the firmware file.`,
+    });
+  }
+  return firmware;
+}
+
+function qemuArgs(options: BootOptions, machine: Machine, accelerator: 'kvm' | 'tcg', firmware: string | undefined): string[] {
   const args = [
     '-machine',
-    `q35,accel=${accelerator}`,
+    `${machine.machine},accel=${accelerator}`,
     '-cpu',
-    accelerator === 'kvm' ? 'host' : 'max',
+    accelerator === 'kvm' ? 'host' : machine.tcgCpu,
     '-m',
     String(options.memoryMiB ?? 1024),
     '-smp',
@@ -124,15 +141,7 @@ function qemuArgs(options: BootOptions, accelerator: 'kvm' | 'tcg'): string[] {
   if (options.kernel) args.push('-kernel', options.kernel);
   if (options.initrd) args.push('-initrd', options.initrd);
   if (options.append) args.push('-append', options.append);
-  if (options.uefi) {
-    const ovmf = findOvmf();
-    if (!ovmf) {
-      throw new DibError('DIB_E_HOST_TOOL_MISSING', 'UEFI boot needs OVMF firmware, and none was found', {
-        hint: 'apt-get install ovmf, or set DIB_OVMF to the firmware file.',
-      });
-    }
-    args.push('-bios', ovmf);
-  }
+  if (firmware) args.push('-bios', firmware);
   return args;
 }
 
@@ -148,7 +157,7 @@ function matchEnd(expect: string | RegExp, text: string): number {
   return m ? m.index + m[0].length : -1;
 }
 
-async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promise<BootResult> {
+async function attempt(options: BootOptions, machine: Machine, accelerator: 'kvm' | 'tcg'): Promise<BootResult> {
   const steps: readonly BootStep[] = options.steps ?? [{ expect: options.expect ?? LOGIN_PROMPT }];
   const timeoutMs = options.timeoutMs ?? 300_000;
   const started = Date.now();
@@ -158,7 +167,8 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
   let from = 0;
   const marks: number[] = [];
   const allMatched = () => marks.length === steps.length;
-  const child = execa('qemu-system-x86_64', qemuArgs(options, accelerator), { reject: false, stdin: 'pipe', buffer: false, stderr: 'pipe' });
+  const firmware = firmwareFor(options, machine);
+  const child = execa(machine.qemu, qemuArgs(options, machine, accelerator, firmware), { reject: false, stdin: 'pipe', buffer: false, stderr: 'pipe' });
   let stderr = '';
   let exited = false;
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -193,9 +203,10 @@ async function attempt(options: BootOptions, accelerator: 'kvm' | 'tcg'): Promis
   const result = await child;
   const matched = allMatched() && (!options.untilExit || exited);
   if (!matched && !output && accelerator === 'tcg' && result.exitCode) {
-    throw new DibError('DIB_E_BOOT_TEST_FAILED', `qemu-system-x86_64 exited with status ${result.exitCode}: ${stderr.trim()}`);
+    throw new DibError('DIB_E_BOOT_TEST_FAILED', `${machine.qemu} exited with status ${result.exitCode}: ${stderr.trim()}`);
   }
-  return { matched, elapsedMs, marks, exitCode: exited ? result.exitCode : undefined, console: output, accelerator };
+  const used = { qemu: machine.qemu, machine: machine.machine, cpu: accelerator === 'kvm' ? 'host' : machine.tcgCpu, firmware };
+  return { matched, elapsedMs, marks, exitCode: exited ? result.exitCode : undefined, console: output, accelerator, machine: used };
 }
 
 /** The last lines of a console, for error messages. */

@@ -1,24 +1,28 @@
 /** `dib boot-test IMAGE`: boots an image in QEMU and waits for a text on its serial console. */
-import { DibError } from '@dib/core';
-import { bootImage, consoleTail, LOGIN_PROMPT } from '@dib/qemu';
+import { ARCH_ALIASES, canonicalArch, DibError } from '@dib/core';
+import { BOOTABLE_ARCHES, bootImage, consoleTail, LOGIN_PROMPT, machineFor } from '@dib/qemu';
 import { existsSync, writeFileSync } from 'node:fs';
 import { command } from '../command.js';
 import { EXIT } from '../exit.js';
 
-export const BOOT_TEST_USAGE = `Usage: dib boot-test IMAGE [--uefi] [--expect TEXT] [--timeout SECONDS]
+export const BOOT_TEST_USAGE = `Usage: dib boot-test IMAGE [-a ARCH] [--uefi] [--expect TEXT] [--timeout SECONDS]
        dib boot-test --kernel FILE [--initrd FILE] [--append TEXT] [IMAGE] [--disk FILE]...
 
 Boots IMAGE (qcow2, raw, vmdk, vhd) in QEMU (KVM when available, software emulation
 otherwise), or a kernel and ramdisk directly as PXE would, watches the serial console
 until TEXT appears (default: a login prompt), then powers the guest off. Disks are
 attached in snapshot mode: the files are never changed. Exits 0 when the text
-appeared, 1 otherwise.
+appeared, 1 otherwise. The image's architecture picks the emulator: amd64 and i386
+on the q35 machine (SeaBIOS, or OVMF with --uefi), arm64 on the virt machine with
+the AAVMF UEFI firmware (qemu-system-arm and qemu-efi-aarch64).
 
 Options:
-  --uefi              boot with OVMF (UEFI) instead of BIOS
+  -a, --arch ARCH     the image's architecture, as dib create -a (default amd64)
+  --uefi              boot with OVMF (UEFI) instead of BIOS; arm64 always boots UEFI
   --kernel FILE       boot this kernel directly (e.g. OUTPUT.kernel of dib ramdisk)
   --initrd FILE       with --kernel: the initramfs
-  --append TEXT       with --kernel: the kernel command line (default console=ttyS0)
+  --append TEXT       with --kernel: the kernel command line (default console=ttyS0,
+                      console=ttyAMA0 on arm64)
   --disk FILE         attach another disk (repeatable)
   --memory MIB        guest RAM (default 1024; a ramdisk unpacks into it)
   --expect TEXT       text to wait for on the serial console
@@ -28,6 +32,7 @@ Options:
   -h, --help          this help`;
 
 const OPTIONS = {
+  arch: { type: 'string', short: 'a' },
   uefi: { type: 'boolean' },
   kernel: { type: 'string' },
   initrd: { type: 'string' },
@@ -53,11 +58,21 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
   const memory = v.memory === undefined ? undefined : Number(v.memory);
   if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128))
     throw new DibError('DIB_E_ARGUMENT', `--memory takes MiB (at least 128), got "${v.memory}"`);
+  const arch = canonicalArch(v.arch ?? 'amd64');
+  if (!BOOTABLE_ARCHES.includes(arch)) {
+    const aliases = Object.entries(ARCH_ALIASES).filter(([, a]) => BOOTABLE_ARCHES.includes(a));
+    throw new DibError('DIB_E_ARGUMENT', `-a ${v.arch}: dib boot-test boots ${BOOTABLE_ARCHES.join(', ')} images`, {
+      location: { key: 'arch' },
+      hint: `Use one of ${BOOTABLE_ARCHES.join(', ')} (or ${aliases.map(([alias]) => alias).join(', ')}).`,
+    });
+  }
+  const machine = machineFor(arch);
   const result = await bootImage({
+    arch,
     image,
     kernel: v.kernel,
     initrd: v.initrd,
-    append: v.kernel ? (v.append ?? 'console=ttyS0') : undefined,
+    append: v.kernel ? (v.append ?? `console=${machine.console}`) : undefined,
     disks: (v.disk ?? []).map((file) => ({ file })),
     memoryMiB: memory,
     uefi: v.uefi,
@@ -65,12 +80,22 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
     timeoutMs: timeout * 1000,
   });
   const booted = image ?? v.kernel!;
-  const how = v.kernel ? 'direct kernel boot' : v.uefi ? 'UEFI' : 'BIOS';
+  const how = `${arch}, ${v.kernel ? 'direct kernel boot' : result.machine.firmware ? 'UEFI' : 'BIOS'}`;
   if (v.console) writeFileSync(v.console, result.console);
   const what = v.expect ? JSON.stringify(v.expect) : 'a login prompt';
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ image, kernel: v.kernel, uefi: !!v.uefi, expect: v.expect ?? 'login prompt', matched: result.matched, seconds: result.elapsedMs / 1000, accelerator: result.accelerator })}\n`,
+      `${JSON.stringify({
+        image,
+        kernel: v.kernel,
+        arch,
+        uefi: !!result.machine.firmware,
+        expect: v.expect ?? 'login prompt',
+        matched: result.matched,
+        seconds: result.elapsedMs / 1000,
+        accelerator: result.accelerator,
+        ...result.machine,
+      })}\n`,
     );
   } else if (result.matched) {
     process.stdout.write(`${booted}: reached ${what} after ${(result.elapsedMs / 1000).toFixed(1)}s (${how}, ${result.accelerator})\n`);

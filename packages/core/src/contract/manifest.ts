@@ -28,6 +28,8 @@ export const EnvVarSchema = z
     description: z.string().min(1),
     /** Value used when the user sets none. Written into the hooks' environment. */
     default: z.string().optional(),
+    /** Defaults for one architecture (the build's -a, dib's names), preferred over `default` (e.g. the serial console: ttyAMA0 on arm64). */
+    defaultByArch: z.record(z.string().min(1), z.string()).optional(),
     /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
     schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
     /**
@@ -242,6 +244,8 @@ export const ManifestSchema = z
     diskHooks: z.array(DiskHookSchema).default([]),
     /** Element to add when a virtual dependency (e.g. block-device) has no provider in the build. */
     defaultProviders: z.record(elementName, elementName).default({}),
+    /** The same for one architecture (the build's -a), preferred over defaultProviders: DIB's vm takes block-device-efi on arm64. */
+    defaultProvidersByArch: z.record(z.string().min(1), z.record(elementName, elementName)).optional(),
     /**
      * Files the element adds beside the image: a hook writes NAME into $DIB_ELEMENT_OUTPUT_DIR
      * (ctx.outputDir) and the builder moves it to OUTPUT.NAME once the build succeeds.
@@ -267,6 +271,11 @@ export const ManifestSchema = z
      * element outputs and the manifests are still written.
      */
     noFinalImage: z.boolean().default(false),
+    /**
+     * The architectures (the build's -a, dib's names) the element works on; a build for
+     * another is refused when it is planned (DIB_E_ARCH_UNSUPPORTED). Unset: every one.
+     */
+    architectures: z.array(z.string().min(1)).min(1).optional(),
     /** Sources to fetch into the image (DIB's source-repository-* files), for the source-repositories element. */
     sourceRepositories: z.array(SourceRepositorySchema).default([]),
     /**

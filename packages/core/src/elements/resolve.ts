@@ -17,6 +17,8 @@ export interface ResolveOptions {
   addBase: boolean;
   /** Require exactly one provider of operating-system (true for builds; element-info and doctor relax it). */
   requireOperatingSystem?: boolean;
+  /** The build's architecture: an element's default provider for it wins (defaultProvidersByArch). */
+  arch?: string;
 }
 
 const OS = 'operating-system';
@@ -67,17 +69,19 @@ export async function resolveElements(requested: readonly string[], finder: Elem
   };
   await expand();
   // A virtual name nobody provides falls back to the default an element names for it.
+  const defaultFor = (e: LoadedElement, virtual: string): string | undefined =>
+    (options.arch ? e.manifest.defaultProvidersByArch?.[options.arch]?.[virtual] : undefined) ?? e.manifest.defaultProviders[virtual];
   const triedDefaults = new Set<string>();
   for (;;) {
     const provided = new Set([...loaded.values()].flatMap((e) => e.manifest.provides));
     const fallback = [...unresolved.keys()]
       .filter((n) => !provided.has(n) && !triedDefaults.has(n))
-      .flatMap((n) => [...loaded.values()].filter((e) => e.manifest.defaultProviders[n]).map((e) => ({ virtual: n, by: e })))[0];
+      .flatMap((n) => [...loaded.values()].filter((e) => defaultFor(e, n)).map((e) => ({ virtual: n, by: e })))[0];
     if (!fallback) break;
     triedDefaults.add(fallback.virtual);
     unresolved.delete(fallback.virtual);
     queue.push({
-      name: fallback.by.manifest.defaultProviders[fallback.virtual],
+      name: defaultFor(fallback.by, fallback.virtual)!,
       reason: `default ${fallback.virtual} for ${fallback.by.name}`,
       from: fallback.by,
     });

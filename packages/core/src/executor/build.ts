@@ -18,6 +18,7 @@ import { BuildRecorder } from '../report/recorder.js';
 import { writeTrace } from '../report/write-trace.js';
 import { previousTimings, saveTimings, titleAfter, titleBefore } from '../report/timings.js';
 import { memTotalGiB, requireRoot, requireTools } from './host-check.js';
+import { requireEmulation } from '../host/emulation.js';
 import { RUNTIME_LIB, writeHookTree } from './hook-tree-writer.js';
 import { runHook } from './hook-runner.js';
 import { hooksAtPhaseStart } from '../hooks/phase-start.js';
@@ -62,6 +63,7 @@ export async function build(plan: BuildPlan, options: BuildOptions): Promise<Bui
   requireRoot();
   await preflightOutputs(plan);
   await requireTools(plan.hostTools);
+  requireEmulation(plan.image.arch);
   // Before the log is opened: a second build of this output would truncate the first's.
   const unlockOutput = lockOutput(plan.image.output);
   try {

@@ -1,9 +1,10 @@
-/** The host tools a build needs: the core's own, each element's, and each output format's. */
+/** The host tools a build needs: the core's own, the emulator of a foreign architecture, each element's, and each output format's. */
 import type { HostTool } from '../contract/manifest.js';
 import { OUTPUT_FORMATS } from '../outputs/formats.js';
 import { DibError } from '../errors.js';
 import type { Layout } from '../block-device/layout.js';
 import { MKFS_TOOLS, MTOOLS } from '../block-device/mkfs.js';
+import { emulationTools } from './emulation.js';
 
 export type NeededTool = HostTool & { neededBy: string };
 
@@ -16,9 +17,11 @@ export function collectHostTools(
   elements: readonly { name: string; manifest: { hostTools: HostTool[] } }[],
   types: readonly string[],
   layout?: Layout,
+  arch = 'amd64',
 ): NeededTool[] {
   const all: NeededTool[] = [
     ...CORE_TOOLS.map((t) => ({ ...t, neededBy: 'dib' })),
+    ...emulationTools(arch).map((t) => ({ ...t, neededBy: `-a ${arch}` })),
     ...elements.flatMap((el) => el.manifest.hostTools.map((t) => ({ ...t, neededBy: el.name }))),
     ...types.flatMap((type) => {
       const format = OUTPUT_FORMATS[type];

@@ -1,0 +1,123 @@
+/**
+ * A foreign architecture end to end: `debian vm -a arm64` built on this amd64 host with
+ * every program of the image run by qemu-user through binfmt_misc, then booted under
+ * qemu-system-aarch64 (virt machine, AAVMF UEFI firmware, software emulation) to a
+ * marker getty prints with the machine's architecture. Also the refusals: a host that
+ * cannot run the target's programs, before anything is created.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { binfmtState, hostArch } from '@dib/core';
+import { hostState, leakedSince, runDib, type DibRun } from '@dib/testing';
+import { bootToMarker, buildEnv, isRoot, OUT, VIRTUAL_INITRAMFS } from './helpers.js';
+
+const BOOT_TIMEOUT = 10 * 60_000;
+const ARM64 = binfmtState('arm64');
+/** The host runs arm64 programs (natively, or through a registered emulator). */
+const runsArm64 = !ARM64?.problem;
+const sfdiskJson = async (file: string) => JSON.parse((await execa('sfdisk', ['--json', file])).stdout).partitiontable;
+
+/** The machine type in a PE/COFF header (0xaa64 for arm64, 0x8664 for x86_64). */
+function peMachine(file: string): number {
+  const bytes = readFileSync(file);
+  const pe = bytes.readUInt32LE(0x3c);
+  expect(bytes.subarray(pe, pe + 4).toString('latin1')).toBe('PE\0\0');
+  return bytes.readUInt16LE(pe + 4);
+}
+
+describe.runIf(isRoot && runsArm64)('debian vm -a arm64 (qemu-user build, qemu-system-aarch64 boot)', () => {
+  const output = path.join(OUT, 'arm64-vm');
+  let run: DibRun;
+  beforeAll(async () => {
+    const started = Date.now();
+    // cloud-init asks only for a config drive: with every data source it waits minutes for
+    // metadata servers here, as ds-identify cannot rule them out on arm64's virt machine.
+    run = await runDib(['create', '-a', 'aarch64', '-o', output, '-t', 'qcow2,raw', 'debian', 'vm', 'cloud-init-datasources', 'issue-marker'], {
+      env: buildEnv({ ...VIRTUAL_INITRAMFS, DIB_CLOUD_INIT_DATASOURCES: 'ConfigDrive' }),
+    });
+    console.log(`arm64 build on ${hostArch()}: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  });
+
+  it('builds, with block-device-efi chosen for vm as DIB chooses it on arm64', () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    const elements = readFileSync(`${output}.d/dib-element-list`, 'utf8');
+    expect(elements).toMatch(/\bblock-device-efi\b/);
+    expect(elements).not.toMatch(/\bblock-device-mbr\b/);
+  });
+
+  it("installs the arm64 kernel and GRUB's arm64 EFI modules, and no x86 boot code", () => {
+    const packages = readFileSync(`${output}.d/dib-packages`, 'utf8');
+    // name, architecture, version, KiB
+    expect(packages).toMatch(/^linux-image-arm64\tarm64\t/m);
+    expect(packages).toMatch(/^grub-efi-arm64-bin\tarm64\t/m);
+    expect(packages).not.toMatch(/^grub-pc-bin\t/m);
+    expect(packages).not.toMatch(/\tamd64\t/);
+  });
+
+  it('puts an arm64 GRUB at the removable-media path of the ESP (BOOTAA64.EFI)', async () => {
+    const table = await sfdiskJson(`${output}.raw`);
+    expect(table.label).toBe('gpt');
+    expect(table.partitions[0].name).toBe('ESP');
+    const esp = `${output}.raw@@${table.partitions[0].start * 512}`;
+    const { stdout } = await execa('mdir', ['-i', esp, '-b', '::/EFI/BOOT']);
+    expect(stdout).toMatch(/BOOTAA64\.EFI/i);
+    expect(stdout).not.toMatch(/BOOTX64\.EFI/i);
+    const loader = path.join(OUT, 'arm64-vm.BOOTAA64.EFI');
+    await execa('mcopy', ['-o', '-i', esp, '::/EFI/BOOT/BOOTAA64.EFI', loader]);
+    expect(peMachine(loader).toString(16)).toBe('aa64');
+  });
+
+  it('boots under qemu-system-aarch64 (virt, AAVMF) to the marker, which getty prints with the machine: aarch64', async () => {
+    const consoleFile = `${output}.boot.console`;
+    const boot = await bootToMarker([`${output}.qcow2`, '-a', 'arm64', '--json'], BOOT_TIMEOUT, consoleFile);
+    expect(boot.exitCode, boot.stderr).toBe(0);
+    const result = JSON.parse(boot.stdout);
+    expect(result).toMatchObject({ arch: 'arm64', uefi: true, matched: true, qemu: 'qemu-system-aarch64', machine: 'virt' });
+    expect(result.firmware).toMatch(/AAVMF|QEMU_EFI/);
+    const text = readFileSync(consoleFile, 'utf8');
+    expect(text).toMatch(/dib-test-image-marker [^\n]* on aarch64/);
+    console.log(`arm64 boot to the marker: ${result.seconds}s (${result.accelerator}, ${result.cpu})`);
+  });
+});
+
+describe.runIf(isRoot)('architectures the host cannot run', () => {
+  // s390x: no test registers its handler; on a host that has one, there is nothing to refuse.
+  const s390x = binfmtState('s390x');
+
+  it.runIf(!!s390x?.problem)('refuses a build before anything is created, naming what is missing and the fix', async () => {
+    const before = await hostState();
+    const output = path.join(OUT, 'refused-s390x');
+    // A tree: vm's bootloader would refuse s390x first, when the build is planned (below).
+    const result = await runDib(['create', '-a', 's390x', '-o', output, '-t', 'tar', 'debian']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/DIB_E_ARCH_EMULATION/);
+    expect(result.stderr).toContain('s390x');
+    expect(result.stderr).toMatch(/dib doctor --fix -a s390x/);
+    expect(readdirSync(OUT).filter((f) => f.startsWith('refused-s390x'))).toEqual([]);
+    expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
+  });
+
+  it('refuses a bootable disk for an architecture the bootloader has no boot code for, when planned', async () => {
+    const result = await runDib(['create', '--dry-run', '-a', 's390x', '-o', path.join(OUT, 'refused-s390x-vm'), 'debian', 'vm']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('DIB_E_ARCH_UNSUPPORTED');
+    expect(result.stderr).toContain('element bootloader does not work on s390x; it supports amd64, i386, arm64');
+    expect(result.stderr).toContain('dependency of vm');
+  });
+
+  it('refuses an architecture dib does not know, before planning', async () => {
+    const result = await runDib(['create', '-a', 'sparc', '-o', path.join(OUT, 'refused-sparc'), 'debian', 'vm']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/not an architecture dib builds for: "sparc"; use amd64, arm64/);
+    expect(existsSync(path.join(OUT, 'refused-sparc.qcow2'))).toBe(false);
+  });
+
+  it.runIf(hostArch() !== 'arm64')('lists the emulator and its handler in dib doctor -a arm64 --json', async () => {
+    const result = await runDib(['doctor', '-a', 'arm64', '--json', 'debian', 'vm']);
+    const rows = JSON.parse(result.stdout) as { tools: string[]; found: string | null; neededBy: string }[];
+    expect(rows.find((r) => r.tools.includes('qemu-aarch64-static'))).toMatchObject({ neededBy: '-a arm64' });
+    expect(rows.find((r) => r.tools[0] === 'binfmt_misc:qemu-aarch64')).toMatchObject({ neededBy: '-a arm64', found: runsArm64 ? 'qemu-aarch64' : null });
+  });
+});
