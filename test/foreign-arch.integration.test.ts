@@ -2,8 +2,9 @@
  * A foreign architecture end to end: `debian vm -a arm64` built on this amd64 host with
  * every program of the image run by qemu-user through binfmt_misc, then booted under
  * qemu-system-aarch64 (virt machine, AAVMF UEFI firmware, software emulation) to a
- * marker getty prints with the machine's architecture. Also the refusals: a host that
- * cannot run the target's programs, before anything is created.
+ * marker getty prints with the machine's architecture; an arm64 ramdisk booted with
+ * -kernel/-initrd to its init fragment. Also the refusals: a host that cannot run the
+ * target's programs, before anything is created.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,9 +70,10 @@ describe.runIf(isRoot && runsArm64)('debian vm -a arm64 (qemu-user build, qemu-s
     expect(peMachine(loader).toString(16)).toBe('aa64');
   });
 
-  it('boots under qemu-system-aarch64 (virt, AAVMF) to the marker, which getty prints with the machine: aarch64', async () => {
+  it('boots under qemu-system-aarch64 (virt, AAVMF), the architecture read from the build, to the marker getty prints with the machine: aarch64', async () => {
     const consoleFile = `${output}.boot.console`;
-    const boot = await bootToMarker([`${output}.qcow2`, '-a', 'arm64', '--json'], BOOT_TIMEOUT, consoleFile);
+    // No -a: boot-test takes the architecture the build recorded in arm64-vm.d/dib-packages.
+    const boot = await bootToMarker([`${output}.qcow2`, '--json'], BOOT_TIMEOUT, consoleFile);
     expect(boot.exitCode, boot.stderr).toBe(0);
     const result = JSON.parse(boot.stdout);
     expect(result).toMatchObject({ arch: 'arm64', uefi: true, matched: true, qemu: 'qemu-system-aarch64', machine: 'virt' });
@@ -79,6 +81,37 @@ describe.runIf(isRoot && runsArm64)('debian vm -a arm64 (qemu-user build, qemu-s
     const text = readFileSync(consoleFile, 'utf8');
     expect(text).toMatch(/dib-test-image-marker [^\n]* on aarch64/);
     console.log(`arm64 boot to the marker: ${result.seconds}s (${result.accelerator}, ${result.cpu})`);
+  });
+});
+
+describe.runIf(isRoot && runsArm64)('dib ramdisk -a arm64', () => {
+  const output = path.join(OUT, 'arm64-ramdisk');
+  let run: DibRun;
+  beforeAll(async () => {
+    const started = Date.now();
+    run = await runDib(['ramdisk', '-a', 'arm64', '-o', output, 'debian-minimal', 'ramdisk-marker'], { env: buildEnv() });
+    console.log(`arm64 ramdisk build on ${hostArch()}: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  });
+
+  it("holds the arm64 kernel (an Image: 'ARM\\x64' at 0x38) and the image's arm64 busybox", async () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readFileSync(`${output}.kernel`).subarray(0x38, 0x3c).toString('latin1')).toBe('ARMd');
+    const busybox = await execa('sh', [
+      '-c',
+      'zstd -dc "$1" | cpio --quiet -i --to-stdout usr/bin/busybox | head -c 20 | od -An -tx1',
+      'sh',
+      `${output}.initramfs`,
+    ]);
+    // ELF, 64-bit, little-endian; e_machine 0xb7 (AArch64) at offset 18.
+    expect(busybox.stdout.replace(/\s+/g, ' ').trim()).toMatch(/^7f 45 4c 46 02 01 .* b7 00$/);
+  });
+
+  it('boots with -kernel/-initrd under qemu-system-aarch64 (no firmware, console ttyAMA0) to its init.d fragment', async () => {
+    const boot = await runDib(['boot-test', '--kernel', `${output}.kernel`, '--initrd', `${output}.initramfs`, '--expect', 'dib-test-marker', '--json']);
+    expect(boot.exitCode, boot.stderr).toBe(0);
+    const result = JSON.parse(boot.stdout);
+    expect(result).toMatchObject({ arch: 'arm64', uefi: false, matched: true, qemu: 'qemu-system-aarch64', machine: 'virt' });
+    console.log(`arm64 ramdisk boot to its init fragment: ${result.seconds}s (${result.accelerator})`);
   });
 });
 

@@ -3,6 +3,7 @@ import { ARCH_ALIASES, canonicalArch, DibError } from '@dib/core';
 import { BOOTABLE_ARCHES, bootImage, consoleTail, LOGIN_PROMPT, machineFor } from '@dib/qemu';
 import { existsSync, writeFileSync } from 'node:fs';
 import { command } from '../command.js';
+import { recordedArch } from '../recorded-arch.js';
 import { EXIT } from '../exit.js';
 
 export const BOOT_TEST_USAGE = `Usage: dib boot-test IMAGE [-a ARCH] [--uefi] [--expect TEXT] [--timeout SECONDS]
@@ -17,7 +18,8 @@ on the q35 machine (SeaBIOS, or OVMF with --uefi), arm64 on the virt machine wit
 the AAVMF UEFI firmware (qemu-system-arm and qemu-efi-aarch64).
 
 Options:
-  -a, --arch ARCH     the image's architecture, as dib create -a (default amd64)
+  -a, --arch ARCH     the image's architecture, as dib create -a (default: the one
+                      its build recorded in IMAGE.d/dib-packages, else amd64)
   --uefi              boot with OVMF (UEFI) instead of BIOS; arm64 always boots UEFI
   --kernel FILE       boot this kernel directly (e.g. OUTPUT.kernel of dib ramdisk)
   --initrd FILE       with --kernel: the initramfs
@@ -58,7 +60,8 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
   const memory = v.memory === undefined ? undefined : Number(v.memory);
   if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128))
     throw new DibError('DIB_E_ARGUMENT', `--memory takes MiB (at least 128), got "${v.memory}"`);
-  const arch = canonicalArch(v.arch ?? 'amd64');
+  const recorded = v.arch ? undefined : recordedArch(image ?? v.kernel!);
+  const arch = canonicalArch(v.arch ?? recorded?.arch ?? 'amd64');
   if (!BOOTABLE_ARCHES.includes(arch)) {
     const aliases = Object.entries(ARCH_ALIASES).filter(([, a]) => BOOTABLE_ARCHES.includes(a));
     throw new DibError('DIB_E_ARGUMENT', `-a ${v.arch}: dib boot-test boots ${BOOTABLE_ARCHES.join(', ')} images`, {

@@ -75,7 +75,11 @@ export const doctorCommand = command(DOCTOR_USAGE, OPTIONS, async (v, positional
   if (missing.length === 0 && unregistered.length === 0) return EXIT.ok;
   const packages = [...new Set([...missing.map((m) => m.tool.apt), ...unregistered.map(() => 'qemu-user-static')].filter((p): p is string => !!p))];
   if (!v.fix) {
-    process.stderr.write(`\n${missing.length} missing. Run \`dib doctor --fix\`${packages.length ? ` or: apt-get install ${packages.join(' ')}` : ''}\n`);
+    const fix = unregistered.length ? `dib doctor --fix -a ${unregistered[0].arch}` : 'dib doctor --fix';
+    const register = unregistered.length ? `, then register ${unregistered.map((b) => b.handler).join(', ')} with binfmt_misc` : '';
+    process.stderr.write(
+      `\n${missing.length + unregistered.length} missing. Run \`${fix}\`${packages.length ? ` or: apt-get install ${packages.join(' ')}${register}` : ''}\n`,
+    );
     return EXIT.failed;
   }
   if (!(await which('apt-get'))) {
