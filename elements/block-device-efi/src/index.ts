@@ -4,7 +4,7 @@ export default defineElement({
   name: 'block-device-efi',
   description: 'Block-device layout: GPT with an EFI system partition, a BIOS boot partition and an ext4 root; boots under UEFI and BIOS',
   provides: ['block-device'],
-  // UEFI firmware the bootloader writes a loader for; POWER has none (DIB refuses it too).
+  // The architectures the bootloader writes a UEFI loader for (DIB refuses POWER here too).
   architectures: ['amd64', 'i386', 'arm64'],
   blockDevice: [
     { local_loop: { name: 'image0' } },

@@ -4,6 +4,8 @@ export default defineElement({
   name: 'block-device-mbr',
   description: 'Block-device layout: MBR partition table with one bootable root partition (ext4) filling the disk',
   provides: ['block-device'],
+  // As DIB: arm64 firmware boots UEFI only, which needs block-device-efi's ESP.
+  architectures: ['amd64', 'i386', 'armhf', 'ppc64el', 's390x'],
   blockDevice: [
     { local_loop: { name: 'image0' } },
     {

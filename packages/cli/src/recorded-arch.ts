@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARCHES, canonicalArch } from '@dib/core';
 
-/** dib-packages' second column is dpkg's or rpm's architecture; these are neither dib's nor DIB's alias names. */
-const PACKAGE_ARCHES: Readonly<Record<string, string>> = { i386: 'i386', i686: 'i386', armhfp: 'armhf' };
+/** dib-packages' second column is dpkg's or rpm's architecture: rpm's 32-bit Arm is not one of DIB's alias names. */
+const PACKAGE_ARCHES: Readonly<Record<string, string>> = { armv7hl: 'armhf' };
 
 export function recordedArch(file: string): { arch: string; source: string } | undefined {
   const source = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.d`, 'dib-packages');

@@ -36,6 +36,7 @@ describe('recordedArch', () => {
   it("maps an RPM build's architectures to dib's, past noarch", () => {
     expect(recordedArch(image('f.raw', 'bash\taarch64\t5.2\t1\nkernel-core\taarch64\t6.11\t1\ntzdata\tnoarch\t2024\t1\n'))?.arch).toBe('arm64');
     expect(recordedArch(image('g.qcow2', 'bash\tx86_64\t5.2\t1\nglibc\ti686\t2.40\t1\nkernel\tx86_64\t6\t1\n'))?.arch).toBe('amd64');
+    expect(recordedArch(image('h.qcow2', 'bash\tarmv7hl\t5.2\t1\n'))?.arch).toBe('armhf');
   });
 
   it('knows nothing of an image without a manifest directory, or with packages of no architecture', () => {

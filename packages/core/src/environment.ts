@@ -4,6 +4,7 @@
  * files read (classic/reads.ts), and proxy settings; other host variables stay out.
  * Precedence, lowest first: element defaults, the config file, the caller's environment.
  */
+import type { Arch } from './arch.js';
 import { DibError } from './errors.js';
 import type { ResolvedElement } from './elements/resolve.js';
 import { isRead, variableReads } from './classic/reads.js';
@@ -78,7 +79,7 @@ export function resolveEnvironment(
   elements: readonly ResolvedElement[],
   configEnv: Record<string, string>,
   callerEnv: NodeJS.ProcessEnv,
-  arch?: string,
+  arch?: Arch,
 ): ResolvedEnvironment {
   const documented = new Set(elements.flatMap((el) => Object.keys(el.manifest.env)));
   const reads = variableReads(elements.filter(isClassicTree).map((el) => el.directory));

@@ -8,6 +8,7 @@ import type { ImageOptions } from './config/schema.js';
 import { DibError, type ErrorLocation } from './errors.js';
 import { ElementFinder } from './elements/finder.js';
 import { resolveElements, type ResolvedElement } from './elements/resolve.js';
+import type { Arch } from './arch.js';
 import { describeSource } from './elements/types.js';
 import { resolveEnvironment, type EnvOrigin } from './environment.js';
 import { buildHookTree, type HookTree } from './hooks/hook-tree.js';
@@ -133,7 +134,7 @@ const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
 export const defaultImageCache = (env: NodeJS.ProcessEnv) => env.DIB_IMAGE_CACHE ?? path.join(os.homedir(), '.cache', 'image-create');
 
 /** An element that names the architectures it works on refuses the others before anything runs. */
-function refuseUnsupportedArch(elements: readonly ResolvedElement[], arch: string): void {
+function refuseUnsupportedArch(elements: readonly ResolvedElement[], arch: Arch): void {
   for (const el of elements) {
     const supported = el.manifest.architectures;
     if (!supported || supported.includes(arch)) continue;

@@ -9,8 +9,9 @@ import { DibError } from '@dib/core';
 
 export interface Machine {
   arch: string;
-  /** System emulator binary. */
+  /** System emulator binary, and the Debian package that has it. */
   qemu: string;
+  qemuPackage: string;
   machine: string;
   /** CPU model under TCG (KVM uses the host's). */
   tcgCpu: string;
@@ -18,11 +19,11 @@ export interface Machine {
   console: string;
   /** Boots through UEFI whatever --uefi says. */
   uefiOnly: boolean;
-  /** UEFI firmware files, first found wins; DIB_OVMF (or DIB_AAVMF on arm64) overrides. */
+  /** UEFI firmware files, first found wins; DIB_OVMF (DIB_OVMF32 on i386, DIB_AAVMF on arm64) overrides. */
   firmware: readonly string[];
   firmwareVariable: string;
-  /** Debian package holding the emulator and the firmware, for hints. */
-  packages: string;
+  /** What to do when the firmware is missing. */
+  firmwareHint: string;
 }
 
 const X86_FIRMWARE = ['/usr/share/ovmf/OVMF.fd', '/usr/share/OVMF/OVMF_CODE.fd', '/usr/share/qemu/OVMF.fd', '/usr/share/edk2/ovmf/OVMF_CODE.fd'];
@@ -31,28 +32,33 @@ export const MACHINES: Readonly<Record<string, Machine>> = {
   amd64: {
     arch: 'amd64',
     qemu: 'qemu-system-x86_64',
+    qemuPackage: 'qemu-system-x86',
     machine: 'q35',
     tcgCpu: 'max',
     console: 'ttyS0',
     uefiOnly: false,
     firmware: X86_FIRMWARE,
     firmwareVariable: 'DIB_OVMF',
-    packages: 'qemu-system-x86 ovmf',
+    firmwareHint: 'apt-get install ovmf, or set DIB_OVMF to the firmware file.',
   },
   i386: {
     arch: 'i386',
     qemu: 'qemu-system-i386',
+    qemuPackage: 'qemu-system-x86',
     machine: 'q35',
     tcgCpu: 'max',
     console: 'ttyS0',
     uefiOnly: false,
-    firmware: ['/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd', '/usr/share/OVMF/OVMF32_CODE_4M.fd'],
-    firmwareVariable: 'DIB_OVMF',
-    packages: 'qemu-system-x86 ovmf-ia32',
+    // Debian's ovmf-ia32 ships only a secure-boot build, which needs SMM and pflash
+    // rather than -bios: a 32-bit OVMF built without it must be named.
+    firmware: [],
+    firmwareVariable: 'DIB_OVMF32',
+    firmwareHint: "Set DIB_OVMF32 to a 32-bit OVMF built without secure boot (Debian's ovmf-ia32 has only the secure-boot build, which needs SMM).",
   },
   arm64: {
     arch: 'arm64',
     qemu: 'qemu-system-aarch64',
+    qemuPackage: 'qemu-system-arm',
     machine: 'virt',
     // Without pointer authentication: the max CPU's emulated PAC makes TCG several times slower.
     tcgCpu: 'cortex-a72',
@@ -60,7 +66,7 @@ export const MACHINES: Readonly<Record<string, Machine>> = {
     uefiOnly: true,
     firmware: ['/usr/share/qemu-efi-aarch64/QEMU_EFI.fd', '/usr/share/AAVMF/AAVMF_CODE.fd', '/usr/share/edk2/aarch64/QEMU_EFI.fd'],
     firmwareVariable: 'DIB_AAVMF',
-    packages: 'qemu-system-arm qemu-efi-aarch64',
+    firmwareHint: 'apt-get install qemu-efi-aarch64, or set DIB_AAVMF to the firmware file.',
   },
 };
 

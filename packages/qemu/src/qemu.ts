@@ -8,7 +8,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { DibError, runsNatively } from '@dib/core';
+import { DibError, runsNatively, which } from '@dib/core';
 import { findFirmware, machineFor, MACHINES, type Machine } from './machines.js';
 
 /** A disk attached to the guest. */
@@ -91,6 +91,11 @@ const formatOf = (image: string) => ({ '.qcow2': 'qcow2', '.raw': 'raw', '.img':
 
 export async function bootImage(options: BootOptions): Promise<BootResult> {
   const machine = machineFor(options.arch ?? 'amd64');
+  if (!(await which(machine.qemu))) {
+    throw new DibError('DIB_E_HOST_TOOL_MISSING', `booting an ${machine.arch} image needs ${machine.qemu}, which is not installed`, {
+      hint: `apt-get install ${machine.qemuPackage}`,
+    });
+  }
   const forced = process.env.DIB_QEMU_ACCEL;
   if (forced === 'tcg' || forced === 'kvm') return attempt(options, machine, forced);
   if (runsNatively(machine.arch) && kvmUsable()) {
@@ -111,7 +116,7 @@ function firmwareFor(options: BootOptions, machine: Machine): string | undefined
   const firmware = findFirmware(machine);
   if (!firmware) {
     throw new DibError('DIB_E_HOST_TOOL_MISSING', `a UEFI boot of an ${machine.arch} image needs its firmware, and none was found`, {
-      hint: `apt-get install ${machine.packages}, or set ${machine.firmwareVariable} to the firmware file.`,
+      hint: machine.firmwareHint,
     });
   }
   return firmware;

@@ -14,6 +14,7 @@ import {
   ElementFinder,
   hookFilesOf,
   ImageSchema,
+  type Arch,
   type AssembledDiskInfo,
   type BuildPlan,
   type HookContext,
@@ -94,7 +95,13 @@ export async function runElementHook(element: LoadedElement, phase: HookStep, na
   const log: string[] = [];
   const runner = new CommandRunner((line) => log.push(line));
   const outputDir = options.outputDir ?? mkdtempSync(path.join(os.tmpdir(), 'dib-hook-outputs-'));
-  const defaults = Object.fromEntries(Object.entries(element.manifest.env).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])));
+  const arch = options.arch ?? options.plan?.image.arch ?? 'amd64';
+  const defaults = Object.fromEntries(
+    Object.entries(element.manifest.env).flatMap(([k, v]) => {
+      const value = v.defaultByArch?.[arch as Arch] ?? v.default;
+      return value === undefined ? [] : [[k, value]];
+    }),
+  );
   const env = { ...defaults, ...options.plan?.environment, ...options.env };
   const controller = new AbortController();
   const ctx: HookContext = {
@@ -107,7 +114,7 @@ export async function runElementHook(element: LoadedElement, phase: HookStep, na
     outputDir,
     imageCache: options.imageCache ?? path.join(outputDir, '.cache'),
     offline: options.offline ?? false,
-    arch: options.arch ?? options.plan?.image.arch ?? 'amd64',
+    arch,
     hookFiles: options.hookFiles ?? (options.plan ? hookFilesOf(options.plan.hooks) : []),
     elements: (options.plan?.elements ?? [element]).map((e) => ({ name: e.name, directory: e.directory, manifest: e.manifest })),
     disk: options.disk,

@@ -64,9 +64,12 @@ export const bootTestCommand = command(BOOT_TEST_USAGE, OPTIONS, async (v, posit
   const arch = canonicalArch(v.arch ?? recorded?.arch ?? 'amd64');
   if (!BOOTABLE_ARCHES.includes(arch)) {
     const aliases = Object.entries(ARCH_ALIASES).filter(([, a]) => BOOTABLE_ARCHES.includes(a));
-    throw new DibError('DIB_E_ARGUMENT', `-a ${v.arch}: dib boot-test boots ${BOOTABLE_ARCHES.join(', ')} images`, {
-      location: { key: 'arch' },
-      hint: `Use one of ${BOOTABLE_ARCHES.join(', ')} (or ${aliases.map(([alias]) => alias).join(', ')}).`,
+    const given = v.arch ? `-a ${v.arch}` : `${recorded!.source} records ${arch}`;
+    throw new DibError('DIB_E_ARGUMENT', `${given}: dib boot-test boots ${BOOTABLE_ARCHES.join(', ')} images`, {
+      location: v.arch ? { key: 'arch' } : { file: recorded!.source },
+      hint: v.arch
+        ? `Use one of ${BOOTABLE_ARCHES.join(', ')} (or ${aliases.map(([alias]) => alias).join(', ')}).`
+        : `Boot the image on ${arch} hardware or with your own QEMU command line.`,
     });
   }
   const machine = machineFor(arch);

@@ -1,5 +1,5 @@
 /** `dib doctor`: the host tools the requested elements and outputs need, and `--fix` to install them. */
-import { binfmtState, checkTools, createPlan, enableEmulation, which, type BinfmtState } from '@dib/core';
+import { binfmtState, checkTools, createPlan, enableEmulation, shellQuote, which, type BinfmtState } from '@dib/core';
 import { execa } from 'execa';
 import { splitList } from '../args.js';
 import { command } from '../command.js';
@@ -75,7 +75,15 @@ export const doctorCommand = command(DOCTOR_USAGE, OPTIONS, async (v, positional
   if (missing.length === 0 && unregistered.length === 0) return EXIT.ok;
   const packages = [...new Set([...missing.map((m) => m.tool.apt), ...unregistered.map(() => 'qemu-user-static')].filter((p): p is string => !!p))];
   if (!v.fix) {
-    const fix = unregistered.length ? `dib doctor --fix -a ${unregistered[0].arch}` : 'dib doctor --fix';
+    // The same check with --fix: the same images, types and architecture.
+    const again = [
+      ...(v.t ?? []).flatMap((t) => ['-t', t]),
+      ...(v.a ? ['-a', v.a] : []),
+      ...(v.config ? ['--config', v.config] : []),
+      ...(v['elements-path'] ?? []).flatMap((d) => ['--elements-path', d]),
+      ...positionals,
+    ];
+    const fix = ['dib', 'doctor', '--fix', ...again].map(shellQuote).join(' ');
     const register = unregistered.length ? `, then register ${unregistered.map((b) => b.handler).join(', ')} with binfmt_misc` : '';
     process.stderr.write(
       `\n${missing.length + unregistered.length} missing. Run \`${fix}\`${packages.length ? ` or: apt-get install ${packages.join(' ')}${register}` : ''}\n`,

@@ -74,7 +74,7 @@ interface Row {
   /** Files the element writes beside the image (OUTPUT.NAME). */
   outputs: { name: string; description: string }[];
   expandedDependencies?: string[];
-  env?: Record<string, { description: string; default?: string }>;
+  env?: Record<string, { description: string; default?: string; defaultByArch?: Partial<Record<string, string>> }>;
 }
 
 function describe(el: LoadedElement, deps: string[] | undefined, withEnv: boolean): Row {
@@ -87,7 +87,11 @@ function describe(el: LoadedElement, deps: string[] | undefined, withEnv: boolea
     provides: el.manifest.provides,
     outputs: el.manifest.outputs,
     expandedDependencies: deps,
-    env: withEnv ? Object.fromEntries(Object.entries(el.manifest.env).map(([k, e]) => [k, { description: e.description, default: e.default }])) : undefined,
+    env: withEnv
+      ? Object.fromEntries(
+          Object.entries(el.manifest.env).map(([k, e]) => [k, { description: e.description, default: e.default, defaultByArch: e.defaultByArch }]),
+        )
+      : undefined,
   };
 }
 
@@ -100,7 +104,10 @@ function formatRow(r: Row): string {
   if (r.env) {
     const entries = Object.entries(r.env);
     lines.push(`${''.padEnd(20)} variables:${entries.length ? '' : ' (none documented)'}`);
-    for (const [k, e] of entries) lines.push(`${''.padEnd(22)} ${k}${e.default !== undefined ? `=${e.default}` : ''}  ${e.description}`);
+    for (const [k, e] of entries) {
+      const byArch = Object.entries(e.defaultByArch ?? {}).map(([arch, value]) => `${arch}: ${value}`);
+      lines.push(`${''.padEnd(22)} ${k}${e.default !== undefined ? `=${e.default}` : ''}${byArch.length ? ` (${byArch.join(', ')})` : ''}  ${e.description}`);
+    }
   }
   return lines.join('\n');
 }

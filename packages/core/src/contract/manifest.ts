@@ -4,6 +4,7 @@
  * (`install.d/`, `root.d/`, ...); host-side hooks may also be TypeScript functions.
  */
 import { z } from 'zod';
+import { ARCHES } from '../arch.js';
 import { NodeSchema } from '../block-device/schema.js';
 import type { DiskHookContext, HostHookContext } from './hook-context.js';
 import { PHASES, PHASE_NAMES, type PhaseName } from './phases.js';
@@ -21,6 +22,9 @@ export const ElementRequestSchema = z
   .string()
   .regex(ELEMENT_REQUEST, 'not an element name: letters, digits, ".", "_", "~" or "-" (or a package name such as @acme/x); no paths or shell characters');
 
+/** An architecture as dib names it (Debian's names: amd64, arm64, ...), never one of DIB's aliases (x86_64, aarch64). */
+const ArchSchema = z.enum(ARCHES, { error: (issue) => `not one of dib's architecture names: ${JSON.stringify(issue.input)}; use ${ARCHES.join(', ')}` });
+
 /** A variable an element reads. Only documented variables (and DIB_*) reach hooks. */
 export const EnvVarSchema = z
   .object({
@@ -29,7 +33,7 @@ export const EnvVarSchema = z
     /** Value used when the user sets none. Written into the hooks' environment. */
     default: z.string().optional(),
     /** Defaults for one architecture (the build's -a, dib's names), preferred over `default` (e.g. the serial console: ttyAMA0 on arm64). */
-    defaultByArch: z.record(z.string().min(1), z.string()).optional(),
+    defaultByArch: z.partialRecord(ArchSchema, z.string()).optional(),
     /** Validates the user's value; a failure is DIB_E_ENV_INVALID naming the variable. */
     schema: z.custom<z.ZodType<string>>((v) => v instanceof z.ZodType, 'a zod schema').optional(),
     /**
@@ -245,7 +249,7 @@ export const ManifestSchema = z
     /** Element to add when a virtual dependency (e.g. block-device) has no provider in the build. */
     defaultProviders: z.record(elementName, elementName).default({}),
     /** The same for one architecture (the build's -a), preferred over defaultProviders: DIB's vm takes block-device-efi on arm64. */
-    defaultProvidersByArch: z.record(z.string().min(1), z.record(elementName, elementName)).optional(),
+    defaultProvidersByArch: z.partialRecord(ArchSchema, z.record(elementName, elementName)).optional(),
     /**
      * Files the element adds beside the image: a hook writes NAME into $DIB_ELEMENT_OUTPUT_DIR
      * (ctx.outputDir) and the builder moves it to OUTPUT.NAME once the build succeeds.
@@ -275,7 +279,7 @@ export const ManifestSchema = z
      * The architectures (the build's -a, dib's names) the element works on; a build for
      * another is refused when it is planned (DIB_E_ARCH_UNSUPPORTED). Unset: every one.
      */
-    architectures: z.array(z.string().min(1)).min(1).optional(),
+    architectures: z.array(ArchSchema).min(1).optional(),
     /** Sources to fetch into the image (DIB's source-repository-* files), for the source-repositories element. */
     sourceRepositories: z.array(SourceRepositorySchema).default([]),
     /**

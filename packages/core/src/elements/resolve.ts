@@ -3,6 +3,7 @@
  * cycles, producing an ordered list in which dependencies come first and every element
  * says why it is there.
  */
+import type { Arch } from '../arch.js';
 import { DibError } from '../errors.js';
 import type { ElementFinder } from './finder.js';
 import { describeSource, type LoadedElement } from './types.js';
@@ -18,7 +19,7 @@ export interface ResolveOptions {
   /** Require exactly one provider of operating-system (true for builds; element-info and doctor relax it). */
   requireOperatingSystem?: boolean;
   /** The build's architecture: an element's default provider for it wins (defaultProvidersByArch). */
-  arch?: string;
+  arch?: Arch;
 }
 
 const OS = 'operating-system';

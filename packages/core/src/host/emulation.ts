@@ -19,8 +19,13 @@ const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/lib/binfmt.d', '/etc/binfmt.d']
 export const hostArch = (): string =>
   ({ x64: 'amd64', arm64: 'arm64', ia32: 'i386', arm: 'armhf', ppc64: 'ppc64el', s390x: 's390x' })[process.arch as string] ?? process.arch;
 
-/** The host runs the target's programs itself: the same architecture, or i386 on an amd64 kernel. */
-export const runsNatively = (arch: string, host = hostArch()): boolean => arch === host || (arch === 'i386' && host === 'amd64');
+/**
+ * The host runs the target's programs itself: the same architecture, or the 32-bit one of
+ * its family (i386 on amd64, armhf on arm64), for which Debian's qemu-user-static ships
+ * no handler either.
+ */
+export const runsNatively = (arch: string, host = hostArch()): boolean =>
+  arch === host || (arch === 'i386' && host === 'amd64') || (arch === 'armhf' && host === 'arm64');
 
 /** The emulator a foreign build needs, as a host tool for the tool checks and `dib doctor`. */
 export function emulationTools(arch: string, host = hostArch()): HostTool[] {
@@ -49,10 +54,10 @@ export function binfmtState(arch: string, host = hostArch(), root = BINFMT): Bin
   if (!existsSync(file)) return state(`no binfmt_misc handler ${handler} is registered`);
   const entry = readFileSync(file, 'utf8');
   if (!/^enabled$/m.test(entry)) return state(`the binfmt_misc handler ${handler} is disabled`);
+  // With F the kernel opened the emulator when the handler was registered: its path need
+  // not exist here (a container whose host registered it), nor in the chroot.
   if (!/^flags:.*F/m.test(entry))
     return state(`the binfmt_misc handler ${handler} lacks the F (fix-binary) flag, so it cannot run programs inside the image's chroot`);
-  const interpreter = /^interpreter (.+)$/m.exec(entry)?.[1];
-  if (interpreter && !existsSync(interpreter)) return state(`the binfmt_misc handler ${handler} names ${interpreter}, which does not exist`);
   return state();
 }
 
@@ -68,9 +73,9 @@ export function requireEmulation(arch: string): void {
 
 /**
  * Registers the target's handler as systemd-binfmt would, from the qemu-user-static
- * package's binfmt.d file: mounts binfmt_misc if needed, removes a handler registered
- * badly (disabled, without F, or naming a missing emulator), then writes the package's
- * line to `register`. Returns what it did, for `dib doctor --fix`.
+ * package's binfmt.d file: mounts binfmt_misc if needed, turns it on if it is off,
+ * removes a handler registered badly (disabled, or without F), then writes the
+ * package's line to `register`. Returns what it did, for `dib doctor --fix`.
  */
 export async function enableEmulation(arch: string, mount: () => Promise<void>, root = BINFMT): Promise<string[]> {
   const done: string[] = [];
@@ -80,6 +85,11 @@ export async function enableEmulation(arch: string, mount: () => Promise<void>, 
     await mount();
     done.push(`mounted binfmt_misc at ${root}`);
   }
+  if (readFileSync(path.join(root, 'status'), 'utf8').trim() !== 'enabled') {
+    writeFileSync(path.join(root, 'status'), '1');
+    done.push('turned binfmt_misc on');
+  }
+  if (!binfmtState(arch, hostArch(), root)?.problem) return done;
   const conf = BINFMT_CONF_DIRS.map((dir) => path.join(dir, `${state.handler}.conf`)).find((f) => existsSync(f));
   const line =
     conf &&
