@@ -72,10 +72,11 @@ export const MACHINES: Readonly<Record<string, Machine>> = {
 
 export const BOOTABLE_ARCHES = Object.keys(MACHINES);
 
-export function machineFor(arch: string): Machine {
+/** The machine for an architecture; `from` says where the architecture came from, for the refusal. */
+export function machineFor(arch: string, from = `-a ${arch}`): Machine {
   const machine = MACHINES[arch];
   if (!machine) {
-    throw new DibError('DIB_E_ARGUMENT', `dib boot-test cannot boot ${arch} images; it boots ${BOOTABLE_ARCHES.join(', ')}`, {
+    throw new DibError('DIB_E_ARGUMENT', `${from}: dib boot-test boots ${BOOTABLE_ARCHES.join(', ')} images, not ${arch}`, {
       location: { key: 'arch' },
       hint: `Boot the image on ${arch} hardware or with your own QEMU command line.`,
     });
