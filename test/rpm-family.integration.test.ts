@@ -17,6 +17,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bootImage,
+  findOvmf,
   hostState,
   leakedSince,
   listTar,
@@ -40,6 +42,8 @@ import { FEDORA_MINIMAL_PACKAGES } from '@dib/element-fedora-minimal';
 const space = scratchSpace('dib-rpm-it');
 const userland = path.join(OUT, 'fedora-userland');
 const IMAGES = 'releases/45/Cloud/x86_64/images';
+const BOOT_TIMEOUT = 8 * 60_000;
+const BOOTLOADER_RPMS = ['grub2-pc', 'grub2-pc-modules', 'grub2-efi-x64', 'grub2-efi-x64-modules', 'grub2-tools'];
 const FILE_CONTEXTS = [
   '/.*\tsystem_u:object_r:default_t:s0',
   '/etc(/.*)?\tsystem_u:object_r:etc_t:s0',
@@ -81,6 +85,8 @@ beforeAll(async () => {
     rpmWork,
     [
       { name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } },
+      // The names the bootloader asks dnf for; GRUB itself is the userland's (Debian's).
+      ...BOOTLOADER_RPMS.map((name) => ({ name, files: { [`/usr/share/doc/${name}/dib-fixture`]: "GRUB is the fixture userland's" } })),
       // Two kernels: dnf keeps both side by side (installonly), and the build keeps the newest.
       ...['6.0', '6.1', '6.2'].map((version) => ({
         name: 'kernel-core',
@@ -128,15 +134,24 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
     mkdirSync(images, { recursive: true });
     const qcow2 = path.join(images, 'fedora.qcow2');
     // Fedora ships an enforcing targeted policy; a few of its rules stand in for it.
-    await makeGuestDisk('fedora', `${userland}.tar`, qcow2, space.dir('fedora-disk'), (tree) => {
-      mkdirSync(path.join(tree, 'etc/selinux/targeted/contexts/files'), { recursive: true });
-      writeFileSync(path.join(tree, 'etc/selinux/config'), 'SELINUX=enforcing\nSELINUXTYPE=targeted\n');
-      writeFileSync(path.join(tree, 'etc/selinux/targeted/contexts/files/file_contexts'), FILE_CONTEXTS);
-    });
+    await makeGuestDisk(
+      'fedora',
+      `${userland}.tar`,
+      qcow2,
+      space.dir('fedora-disk'),
+      (tree) => {
+        mkdirSync(path.join(tree, 'etc/selinux/targeted/contexts/files'), { recursive: true });
+        writeFileSync(path.join(tree, 'etc/selinux/config'), 'SELINUX=enforcing\nSELINUXTYPE=targeted\n');
+        writeFileSync(path.join(tree, 'etc/selinux/targeted/contexts/files/file_contexts'), FILE_CONTEXTS);
+      },
+      true,
+    );
     await publishFedoraCompose(images, qcow2, key);
-    run = await runDib(['create', '-o', output, '-t', 'tar', 'fedora', 'fedora-test-packages'], {
+    // A disk with both BIOS boot code and an ESP (block-device-efi), booted both ways below.
+    run = await runDib(['create', '-o', output, '-t', 'tar,qcow2', 'fedora', 'fedora-test-packages', 'vm', 'block-device-efi', 'issue-marker'], {
       env: buildEnv({
         DIB_RELEASE: '45',
+        DIB_DRACUT_INITRAMFS_MODULES: 'virtual',
         DIB_CLOUD_IMAGES: server.hostUrl(IMAGES),
         DIB_CLOUD_IMAGE_KEYRING: key.keyring,
         DIB_DISTRIBUTION_MIRROR: server.hostUrl('mirror'),
@@ -157,7 +172,10 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
     const entries = await listTar(`${output}.tar`);
     expect(entries.some((e) => /^\.?\/?boot\/vmlinuz-/.test(e))).toBe(true);
     expect(entries.some((e) => /^\.?\/?var\/lib\/dpkg\/status$/.test(e))).toBe(true);
-    expect(await readTarFile(`${output}.tar`, 'etc/fstab')).toMatch(/ \/var btrfs subvol=var/);
+    // Read from the guest image's fstab; the disk built here has dib's own.
+    const log = readFileSync(`${output}.log`, 'utf8');
+    for (const mount of ['/var: btrfs var', '/boot: ext4 (whole filesystem)', '/home: btrfs home']) expect(log).toContain(`guest image ${mount}`);
+    expect(await readTarFile(`${output}.tar`, 'etc/fstab')).toMatch(/^LABEL=cloudimg-rootfs \/ ext4 /m);
   });
 
   it('installs with dnf from the mirror (metalinks replaced) and from DIB_YUM_REPO_CONF, which leaves with the build', async () => {
@@ -198,6 +216,33 @@ describe.runIf(isRoot)('fedora from a signed Cloud Base image, with dnf from mir
     expect([...new Set(rpms.map((f) => path.basename(f)))]).toEqual(
       expect.arrayContaining(['dib-extra-tool-1.0-1.noarch.rpm', 'dib-fedora-marker-1.0-1.noarch.rpm']),
     );
+  });
+  it("boots with the RPM distributions' layout: dracut's initramfs, /boot/grub2 and Boot Loader Specification entries", async () => {
+    const version = (await listTar(`${output}.tar`)).map((e) => /boot\/vmlinuz-(.+)$/.exec(e)?.[1]).find(Boolean);
+    expect(version).toBeTruthy();
+    const entry = await readTarFile(`${output}.tar`, `boot/loader/entries/fedora-${version}.conf`);
+    expect(entry).toContain(`linux /boot/vmlinuz-${version}\ninitrd /boot/initramfs-${version}.img\n`);
+    expect(entry).toMatch(/^options root=LABEL=cloudimg-rootfs ro console=tty0 console=ttyS0,115200 /m);
+    expect(await readTarFile(`${output}.tar`, 'etc/kernel/cmdline')).toMatch(/^root=LABEL=cloudimg-rootfs ro /);
+    expect(await readTarFile(`${output}.tar`, 'etc/default/grub')).toContain('GRUB_ENABLE_BLSCFG="true"');
+    // The fixture's GRUB (Debian's) has no blscfg, so the entry is in grub.cfg as well.
+    expect(await readTarFile(`${output}.tar`, 'boot/grub2/grub.cfg')).toContain(`initrd /boot/initramfs-${version}.img`);
+    expect((await listTar(`${output}.tar`)).some((e) => /boot\/grub\/grub\.cfg$/.test(e))).toBe(false);
+    expect(await readTarFile(`${output}.tar`, 'etc/dracut.conf.d/90-dib-drivers.conf')).toContain('virtio_blk');
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain(`yum: making /boot/initramfs-${version}.img with dracut (virtual)`);
+  });
+
+  // Each QEMU under TCG is one busy thread, and this host has two cores.
+  it.runIf(!!findOvmf()).concurrent('boots to its login prompt under UEFI', async () => {
+    const result = await bootImage({ image: `${output}.qcow2`, uefi: true, expect: 'dib-test-image-marker', timeoutMs: BOOT_TIMEOUT });
+    expect(result.matched, result.console.slice(-3000)).toBe(true);
+    console.log(`UEFI boot of ${output}.qcow2 reached its marker in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+  });
+
+  it.concurrent('boots to its login prompt under BIOS', async () => {
+    const result = await bootImage({ image: `${output}.qcow2`, expect: 'dib-test-image-marker', timeoutMs: BOOT_TIMEOUT });
+    expect(result.matched, result.console.slice(-3000)).toBe(true);
+    console.log(`BIOS boot of ${output}.qcow2 reached its marker in ${(result.elapsedMs / 1000).toFixed(1)}s`);
   });
 });
 

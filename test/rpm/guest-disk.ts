@@ -6,7 +6,7 @@
  * - rhel: RHEL 9's KVM guest layout: GPT with BIOS boot, ESP, /boot and / on xfs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 
@@ -78,13 +78,40 @@ async function filesystems(layout: GuestLayout, tree: string, work: string) {
   return { bootImg, rootImg };
 }
 
-/** The qcow2 at `out`: `tarball`'s tree, adjusted by `adjust`, on a disk laid out as `layout`'s. */
-export async function makeGuestDisk(layout: GuestLayout, tarball: string, out: string, work: string, adjust: (tree: string) => void = () => {}) {
+/**
+ * Kernel modules a virtual machine boots with (disk, virtio, filesystems and what they
+ * need): the rest (network, graphics, sound, ...) is most of the weight.
+ */
+const VM_DRIVERS = ['acpi', 'ata', 'block', 'cdrom', 'char', 'md', 'nvme', 'scsi', 'virtio'];
+async function keepVmModules(tree: string) {
+  for (const version of readdirSync(path.join(tree, 'usr/lib/modules'))) {
+    const kernel = path.join(tree, 'usr/lib/modules', version, 'kernel');
+    for (const dir of ['net', 'sound']) rmSync(path.join(kernel, dir), { recursive: true, force: true });
+    for (const dir of readdirSync(path.join(kernel, 'drivers'))) {
+      if (!VM_DRIVERS.includes(dir)) rmSync(path.join(kernel, 'drivers', dir), { recursive: true, force: true });
+    }
+    // The tree's own depmod: kmod is the kernel package's dependency, not the host's.
+    await execa('chroot', [tree, 'depmod', version]);
+  }
+}
+
+/**
+ * The qcow2 at `out`: `tarball`'s tree, adjusted by `adjust`, on a disk laid out as
+ * `layout`'s. Only a `bootable` one keeps kernel modules (a virtual machine's).
+ */
+export async function makeGuestDisk(
+  layout: GuestLayout,
+  tarball: string,
+  out: string,
+  work: string,
+  adjust: (tree: string) => void = () => {},
+  bootable = false,
+) {
   const tree = path.join(work, 'tree');
   mkdirSync(tree, { recursive: true });
   await execa('tar', ['--extract', '--numeric-owner', '--file', tarball, '--directory', tree]);
-  // Nothing boots these images: kernel modules are only weight.
-  await execa('sh', ['-c', 'rm -rf ./usr/lib/modules/* ./lib/modules/* 2>/dev/null; true'], { cwd: tree });
+  if (bootable) await keepVmModules(tree);
+  else await execa('sh', ['-c', 'rm -rf ./usr/lib/modules/* ./lib/modules/* 2>/dev/null; true'], { cwd: tree });
   adjust(tree);
   const { bootImg, rootImg } = await filesystems(layout, tree, work);
   const espImg = path.join(work, 'esp.img');

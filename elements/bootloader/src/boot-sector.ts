@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DibError, GPT_BIOS_BOOT, type DiskHookContext } from '@dib/core/element';
 
 const SECTOR = 512;
+const GRUB_DIRS = ['boot/grub', 'boot/grub2'];
 /** Offsets inside boot.img and core.img's first sector (GRUB's i386-pc boot.h). */
 const KERNEL_SECTOR = 0x5c;
 const DRIVE_CHECK = 0x66;
@@ -21,8 +22,9 @@ export async function writeBiosBootCode(ctx: DiskHookContext): Promise<void> {
     ctx.log('bare filesystem image: no boot sector to write');
     return;
   }
-  const dir = path.join(ctx.targetRoot, 'boot/grub/i386-pc');
-  if (!existsSync(path.join(dir, 'core.img'))) {
+  // /boot/grub2 where the image's GRUB has the RPM distributions' layout.
+  const dir = GRUB_DIRS.map((d) => path.join(ctx.targetRoot, d, 'i386-pc')).find((d) => existsSync(path.join(d, 'core.img')));
+  if (!dir) {
     ctx.log('no BIOS core.img in the image (grub-pc-bin not installed): UEFI only');
     return;
   }

@@ -23,14 +23,15 @@ afterEach(() => {
   for (const r of runs.splice(0)) rmSync(r.outputDir, { recursive: true, force: true });
 });
 
-/** A tree with GRUB's boot.img and a core.img of `coreSectors` sectors, both random bytes. */
-function grubTree(coreSectors: number) {
+/** A tree with GRUB's boot.img and a core.img of `coreSectors` sectors, both random bytes, in `grubDir`. */
+function grubTree(coreSectors: number, grubDir = 'boot/grub') {
   const root = path.join(work, 'root');
-  mkdirSync(path.join(root, 'boot/grub/i386-pc'), { recursive: true });
+  const dir = path.join(root, grubDir, 'i386-pc');
+  mkdirSync(dir, { recursive: true });
   const boot = randomBytes(512);
   const core = randomBytes(coreSectors * 512);
-  writeFileSync(path.join(root, 'boot/grub/i386-pc/boot.img'), boot);
-  writeFileSync(path.join(root, 'boot/grub/i386-pc/core.img'), core);
+  writeFileSync(path.join(dir, 'boot.img'), boot);
+  writeFileSync(path.join(dir, 'core.img'), core);
   return { root, boot, core };
 }
 
@@ -83,6 +84,14 @@ describe('MBR', () => {
     expect(coreOnDisk.equals(coreExpected)).toBe(true);
     // The partition's own bytes are not touched.
     expect(after.subarray(MiB).equals(before.subarray(MiB))).toBe(true);
+  });
+
+  it("takes the boot code from /boot/grub2, where the RPM distributions' GRUB keeps it", async () => {
+    const { root, boot } = grubTree(3, 'boot/grub2');
+    const { disk, partitions } = await partitionedDisk('dos', 'start=2048, type=83\n');
+    const run = await writeBootCode(root, disk, 'mbr', partitions);
+    expect(run.log.join('\n')).toContain('BIOS boot code written');
+    expect(readFileSync(disk).subarray(0, 0x5c).equals(boot.subarray(0, 0x5c))).toBe(true);
   });
 
   it('fails with DIB_E_IMAGE_TOO_SMALL when core.img does not fit before the first partition', async () => {

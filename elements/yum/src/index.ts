@@ -30,6 +30,18 @@ export default defineElement({
       default: '0',
       schema: z.string().regex(/^\d+$/, '0 (remove old kernels) or 1 (keep them)'),
     },
+    DIB_DRACUT_INITRAMFS: {
+      description:
+        "build: make each kernel's /boot/initramfs-VERSION.img with the image's dracut at finalise, not host-only; skip: keep what the kernel packages made; auto: skip in ramdisk builds (they boot the kernel with their own), build otherwise",
+      default: 'auto',
+      schema: z.enum(['auto', 'build', 'skip']),
+    },
+    DIB_DRACUT_INITRAMFS_MODULES: {
+      description:
+        "Drivers in the initramfs: generic (dracut's no-host-only set, any hardware), virtual (a virtual machine's disk and root filesystem drivers: virtio, Xen, Hyper-V, VMware, AHCI, NVMe; about a third of the time and half the size); kept in the image's dracut.conf.d for later kernels",
+      default: 'generic',
+      schema: z.enum(['generic', 'virtual']),
+    },
     DIB_DNF_LOCAL_CACHE: {
       description: 'Share downloaded packages and metadata between builds under DIB_IMAGE_CACHE/dnf ("0" turns it off)',
       default: '1',

@@ -4,15 +4,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
-import { scratchSpace, stubCommands, type StubCommands } from '@dib/testing';
+import { scratchSpace } from '@dib/testing';
+import { removeStubs, runFinalise } from './finalise-script.js';
 
-const SCRIPT = path.resolve(import.meta.dirname, '../finalise.d/99-selinux-relabel');
 const space = scratchSpace('dib-selinux');
-let stubs: StubCommands | undefined;
 afterEach(() => {
-  stubs?.remove();
+  removeStubs();
   space.clean();
 });
 
@@ -26,12 +24,8 @@ function imageRoot(config?: string, withContexts = true) {
   return root;
 }
 
-async function relabel(root: string, options: { setfiles?: boolean; env?: Record<string, string> } = {}) {
-  stubs = stubCommands(options.setfiles === false ? {} : { setfiles: ':' });
-  const PATH = options.setfiles === false ? `${stubs.dir}:/usr/bin:/bin` : `${stubs.dir}:${process.env.PATH}`;
-  const r = await execa('bash', [SCRIPT], { env: { PATH, _SELINUX_ROOT: root, ...options.env }, extendEnv: false, reject: false });
-  return { ...r, calls: stubs.calls() };
-}
+const relabel = (root: string, options: { setfiles?: boolean; env?: Record<string, string> } = {}) =>
+  runFinalise('99-selinux-relabel', 'setfiles', '_SELINUX_ROOT', root, { withTool: options.setfiles, env: options.env });
 
 it('labels the whole tree from the configured policy, leaving out what is mounted in the chroot', async () => {
   const r = await relabel(imageRoot('SELINUX=enforcing\nSELINUXTYPE=targeted\n'));
