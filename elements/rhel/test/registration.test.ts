@@ -97,6 +97,14 @@ describe('before the build', () => {
     expect(registrationProblem({})).toBeUndefined();
   });
 
+  it("refuses upstream's RHEL 6/7 DIB_RHSM_* registration, naming the REG_* variable for each, and never a value", () => {
+    const problem = registrationProblem({ DIB_RHSM_USER: 'ops', DIB_RHSM_PASSWORD: 'legacy-pw-9', DIB_RHSM_POOL: 'p1' });
+    expect(problem).toBe(
+      "DIB_RHSM_USER, DIB_RHSM_PASSWORD, DIB_RHSM_POOL: upstream's RHEL 6/7 registration, not read by this element; set REG_USER, REG_PASSWORD, REG_POOL_ID instead, with REG_METHOD=portal or satellite",
+    );
+    expect(registrationProblem({ DIB_RHSM_REPOS: 'a b', REG_METHOD: 'portal', REG_USER: 'u', REG_PASSWORD: 'p' })).toContain('REG_REPOS (comma-separated)');
+  });
+
   it('the plan, as text and as JSON, shows the password and the activation key as ***', async () => {
     const plan = await planBuild(['rhel'], {
       searchRoots: [REPO],
