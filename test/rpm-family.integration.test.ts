@@ -101,7 +101,16 @@ beforeAll(async () => {
   await makeRpmRepo(
     path.join(srv, 'extra'),
     rpmWork,
-    [{ name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } }],
+    [
+      { name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } },
+      // Two streams of one module, as RHEL's AppStream has them: DIB_DNF_MODULE_STREAMS picks one.
+      ...['2.0', '3.0'].map((version) => ({
+        name: 'dib-module-tool',
+        version,
+        module: { name: 'dibtest', stream: version.split('.')[0] },
+        files: { '/usr/share/dib-module-tool/VERSION': version },
+      })),
+    ],
     key,
   );
   copyFileSync(key.armored, path.join(srv, 'extra/RPM-GPG-KEY-dib-extra'));
@@ -310,6 +319,7 @@ describe.runIf(isRoot)('rhel from a guest image given as DIB_LOCAL_IMAGE, regist
         REG_USER: 'ops',
         REG_PASSWORD: PASSWORD,
         REG_POOL_ID: 'pool42',
+        DIB_DNF_MODULE_STREAMS: 'dibtest:2',
         DIB_DEBUG_TRACE: '1',
       }),
     });
@@ -321,6 +331,11 @@ describe.runIf(isRoot)('rhel from a guest image given as DIB_LOCAL_IMAGE, regist
     expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/unpacking .*rhel-9\.6-x86_64-kvm\.qcow2 \(qcow2\)/);
     expect(await readTarFile(`${output}.tar`, 'usr/share/dib-extra-tool/README')).toBe('from DIB_YUM_REPO_CONF');
     expect((await listTar(`${output}.tar`)).some((e) => /^\.?\/?boot\/vmlinuz-/.test(e))).toBe(true);
+  });
+
+  it("installs a modular package from the stream DIB_DNF_MODULE_STREAMS enables, not the repository's newest", async () => {
+    expect(await readTarFile(`${output}.tar`, 'usr/share/dib-module-tool/VERSION')).toBe('2.0');
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain('yum: module dibtest: stream 2');
   });
 
   it('registers, attaches, enables only BaseOS and AppStream, and unregisters at the end', () => {

@@ -1,7 +1,7 @@
 /**
  * RPM repositories for the fedora tests: noarch packages made with rpmbuild, each
  * installing the files it is given, signed with rpmsign as a distribution signs its
- * packages, indexed with createrepo_c.
+ * packages, indexed with createrepo_c (and modifyrepo_c for module streams).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,41 @@ export interface TestPackage {
   provides?: string[];
   /** Path in the image -> content. */
   files: Record<string, string>;
+  /** The module stream (modulemd) the package belongs to: dnf hides it until that stream is enabled. */
+  module?: { name: string; stream: string };
+}
+
+/** modulemd documents, one per module stream, listing the packages of that stream. */
+function modulesYaml(packages: TestPackage[]): string {
+  const streams = new Map<string, TestPackage[]>();
+  for (const pkg of packages.filter((p) => p.module)) {
+    const key = `${pkg.module!.name}:${pkg.module!.stream}`;
+    streams.set(key, [...(streams.get(key) ?? []), pkg]);
+  }
+  return [...streams]
+    .map(([key, pkgs]) => {
+      const [name, stream] = key.split(':');
+      return [
+        '---',
+        'document: modulemd',
+        'version: 2',
+        'data:',
+        `  name: ${name}`,
+        `  stream: "${stream}"`,
+        '  version: 1',
+        '  context: d1b00001',
+        '  arch: noarch',
+        `  summary: ${key}, a dib test module stream`,
+        `  description: ${key}, a dib test module stream.`,
+        '  license:',
+        '    module: [Apache-2.0]',
+        '  artifacts:',
+        '    rpms:',
+        ...pkgs.map((p) => `    - ${p.name}-0:${p.version ?? '1.0'}-1.noarch`),
+        '...',
+      ].join('\n');
+    })
+    .join('\n');
 }
 
 function spec(pkg: TestPackage): string {
@@ -57,6 +92,11 @@ export async function makeRpmRepo(dir: string, work: string, packages: TestPacka
     .filter((f) => f.endsWith('.rpm')))
     await key.signRpm(path.join(dir, rpm));
   await execa('createrepo_c', ['--quiet', dir]);
+  if (packages.some((p) => p.module)) {
+    const yaml = path.join(work, 'modules.yaml');
+    writeFileSync(yaml, `${modulesYaml(packages)}\n`);
+    await execa('modifyrepo_c', ['--mdtype=modules', yaml, path.join(dir, 'repodata')]);
+  }
 }
 
 /**

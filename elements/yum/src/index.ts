@@ -20,6 +20,10 @@ export default defineElement({
     DIB_YUM_REPO_CONF: {
       description: 'Space-separated .repo files on the build host, used during the build only (removed at finalise)',
     },
+    DIB_DNF_MODULE_STREAMS: {
+      description: 'Space-separated NAME:STREAM module streams to enable before packages are installed (RHEL 8 and 9 AppStream), as upstream',
+      schema: z.string().regex(/^\s*([\w.+-]+:[\w.+-]+(\s+|$))*$/, 'space-separated NAME:STREAM pairs, as container-tools:rhel8'),
+    },
     DIB_SELINUX_RELABEL: {
       description: 'Label the finished tree from the image\'s SELinux policy with setfiles at the end of finalise ("0" leaves it to the first boot)',
       default: '1',
