@@ -85,8 +85,6 @@ beforeAll(async () => {
     rpmWork,
     [
       { name: 'dib-fedora-marker', files: { '/etc/dib-fedora-marker': 'installed by dnf from the mirror' } },
-      // The names the bootloader asks dnf for; GRUB itself is the userland's (Debian's).
-      ...BOOTLOADER_RPMS.map((name) => ({ name, files: { [`/usr/share/doc/${name}/dib-fixture`]: "GRUB is the fixture userland's" } })),
       // Two kernels: dnf keeps both side by side (installonly), and the build keeps the newest.
       ...['6.0', '6.1', '6.2'].map((version) => ({
         name: 'kernel-core',
@@ -103,6 +101,9 @@ beforeAll(async () => {
     rpmWork,
     [
       { name: 'dib-extra-tool', files: { '/usr/share/dib-extra-tool/README': 'from DIB_YUM_REPO_CONF' } },
+      // The names the bootloader asks dnf for, in the one repository both vm builds reach;
+      // GRUB itself is the userland's (Debian's).
+      ...BOOTLOADER_RPMS.map((name) => ({ name, files: { [`/usr/share/doc/${name}/dib-fixture`]: "GRUB is the fixture userland's" } })),
       // Two streams of one module, as RHEL's AppStream has them: DIB_DNF_MODULE_STREAMS picks one.
       ...['2.0', '3.0'].map((version) => ({
         name: 'dib-module-tool',
@@ -285,7 +286,7 @@ describe.runIf(isRoot)("fedora-minimal bootstrapped by the host's dnf", () => {
   });
 });
 
-describe.runIf(isRoot)('rhel from a guest image given as DIB_LOCAL_IMAGE, registered for the build', () => {
+describe.runIf(isRoot)('rhel vm from a guest image given as DIB_LOCAL_IMAGE, registered for the build', () => {
   const output = path.join(OUT, 'rhel');
   const PASSWORD = 'pw-never-in-the-image-7f3a';
   /** Where the stand-in records its command lines: the chroot's /dev is the host's. */
@@ -293,27 +294,39 @@ describe.runIf(isRoot)('rhel from a guest image given as DIB_LOCAL_IMAGE, regist
   let run: DibRun;
   beforeAll(async () => {
     const qcow2 = path.join(space.dir('rhel-image'), 'rhel-9.6-x86_64-kvm.qcow2');
-    await makeGuestDisk('rhel', `${userland}.tar`, qcow2, space.dir('rhel-disk'), (tree) => {
-      for (const repo of readdirSync(path.join(tree, 'etc/yum.repos.d'))) rmSync(path.join(tree, 'etc/yum.repos.d', repo));
-      const standIn = path.join(tree, 'usr/sbin/subscription-manager');
-      writeFileSync(
-        standIn,
-        [
-          '#!/bin/sh',
-          '# dib test stand-in for subscription-manager: records its command line, keeps a consumer certificate while registered.',
-          `printf '%s\\n' "$*" >> ${calls}`,
-          'case "$1" in',
-          '  register) mkdir -p /etc/pki/consumer && echo consumer > /etc/pki/consumer/cert.pem ;;',
-          '  unregister|clean) rm -f /etc/pki/consumer/cert.pem ;;',
-          'esac',
-          '',
-        ].join('\n'),
-      );
-      chmodSync(standIn, 0o755);
-    });
-    run = await runDib(['create', '-o', output, '-t', 'tar', 'rhel', 'rhel-test-packages'], {
+    await makeGuestDisk(
+      'rhel',
+      `${userland}.tar`,
+      qcow2,
+      space.dir('rhel-disk'),
+      (tree) => {
+        for (const repo of readdirSync(path.join(tree, 'etc/yum.repos.d'))) rmSync(path.join(tree, 'etc/yum.repos.d', repo));
+        writeFileSync(
+          path.join(tree, 'etc/os-release'),
+          'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.6"\nPRETTY_NAME="Red Hat Enterprise Linux 9.6 (dib test userland)"\n',
+        );
+        const standIn = path.join(tree, 'usr/sbin/subscription-manager');
+        writeFileSync(
+          standIn,
+          [
+            '#!/bin/sh',
+            '# dib test stand-in for subscription-manager: records its command line, keeps a consumer certificate while registered.',
+            `printf '%s\\n' "$*" >> ${calls}`,
+            'case "$1" in',
+            '  register) mkdir -p /etc/pki/consumer && echo consumer > /etc/pki/consumer/cert.pem ;;',
+            '  unregister|clean) rm -f /etc/pki/consumer/cert.pem ;;',
+            'esac',
+            '',
+          ].join('\n'),
+        );
+        chmodSync(standIn, 0o755);
+      },
+      true,
+    );
+    run = await runDib(['create', '-o', output, '-t', 'tar', 'rhel', 'rhel-test-packages', 'vm'], {
       env: buildEnv({
         DIB_LOCAL_IMAGE: qcow2,
+        DIB_DRACUT_INITRAMFS_MODULES: 'virtual',
         DIB_YUM_REPO_CONF: extraRepo,
         REG_METHOD: 'portal',
         REG_USER: 'ops',
@@ -331,6 +344,15 @@ describe.runIf(isRoot)('rhel from a guest image given as DIB_LOCAL_IMAGE, regist
     expect(readFileSync(`${output}.log`, 'utf8')).toMatch(/unpacking .*rhel-9\.6-x86_64-kvm\.qcow2 \(qcow2\)/);
     expect(await readTarFile(`${output}.tar`, 'usr/share/dib-extra-tool/README')).toBe('from DIB_YUM_REPO_CONF');
     expect((await listTar(`${output}.tar`)).some((e) => /^\.?\/?boot\/vmlinuz-/.test(e))).toBe(true);
+  });
+
+  it("gets the RPM boot layout on RHEL's xfs root too: dracut's initramfs, /boot/grub2, an entry named by os-release's ID", async () => {
+    const entries = await listTar(`${output}.tar`);
+    const version = entries.map((e) => /boot\/vmlinuz-(.+)$/.exec(e)?.[1]).find(Boolean);
+    expect(entries).toEqual(expect.arrayContaining([`./boot/initramfs-${version}.img`, './boot/grub2/i386-pc/core.img']));
+    const entry = await readTarFile(`${output}.tar`, `boot/loader/entries/rhel-${version}.conf`);
+    expect(entry).toContain(`initrd /boot/initramfs-${version}.img`);
+    expect(await readTarFile(`${output}.tar`, 'etc/kernel/entry-token')).toBe('rhel');
   });
 
   it("installs a modular package from the stream DIB_DNF_MODULE_STREAMS enables, not the repository's newest", async () => {
