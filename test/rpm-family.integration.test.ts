@@ -357,7 +357,7 @@ describe.runIf(isRoot)('rhel vm from a guest image given as DIB_LOCAL_IMAGE, reg
 
   it("installs a modular package from the stream DIB_DNF_MODULE_STREAMS enables, not the repository's newest", async () => {
     expect(await readTarFile(`${output}.tar`, 'usr/share/dib-module-tool/VERSION')).toBe('2.0');
-    expect(readFileSync(`${output}.log`, 'utf8')).toContain('yum: module dibtest: stream 2');
+    expect(readFileSync(`${output}.log`, 'utf8')).toContain('yum: module dibtest: dibtest:2');
   });
 
   it('registers, attaches, enables only BaseOS and AppStream, and unregisters at the end', () => {

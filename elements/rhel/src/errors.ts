@@ -7,7 +7,7 @@ export const ERRORS = defineErrors({
   },
   DIB_E_RHEL_REGISTRATION: {
     title: 'The REG_* variables do not describe a registration subscription-manager can make',
-    hint: 'portal needs REG_USER and REG_PASSWORD, or REG_ACTIVATION_KEY and REG_ORG; satellite needs REG_SAT_URL and one of those; or set REG_METHOD=disable.',
+    hint: "portal needs REG_USER and REG_PASSWORD, or REG_ACTIVATION_KEY and REG_ORG; satellite needs REG_SAT_URL and one of those; or set REG_METHOD=disable. Upstream's DIB_RHSM_*, DIB_SAT_* and DIB_REG_TYPE are refused whatever REG_METHOD says: unset them (being DIB_* variables, they would be recorded in the image).",
   },
   DIB_E_RHEL_ARCH: {
     title: 'RHEL guest images exist for x86_64, aarch64, ppc64le and s390x only',

@@ -21,8 +21,9 @@ export default defineElement({
       description: 'Space-separated .repo files on the build host, used during the build only (removed at finalise)',
     },
     DIB_DNF_MODULE_STREAMS: {
-      description: 'Space-separated NAME:STREAM module streams to enable before packages are installed (RHEL 8 and 9 AppStream), as upstream',
-      schema: z.string().regex(/^\s*([\w.+-]+:[\w.+-]+(\s+|$))*$/, 'space-separated NAME:STREAM pairs, as container-tools:rhel8'),
+      description:
+        'Space-separated module streams (NAME:STREAM, or NAME for its default stream) to enable before packages are installed (RHEL 8 and 9 AppStream), as upstream',
+      schema: z.string().regex(/^\s*([\w.+-]+(:[\w.+-]+)?(\/[\w.+-]+)?(\s+|$))*$/, 'space-separated module streams, as container-tools:rhel8'),
     },
     DIB_SELINUX_RELABEL: {
       description: 'Label the finished tree from the image\'s SELinux policy with setfiles at the end of finalise ("0" leaves it to the first boot)',

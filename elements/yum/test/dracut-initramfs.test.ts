@@ -26,7 +26,8 @@ function imageRoot(versions: string[], withModules = true) {
 }
 
 const makeInitramfs = (root: string, options: { dracut?: boolean; env?: Record<string, string> } = {}) =>
-  runFinalise('02-dracut-initramfs', 'dracut', '_DRACUT_ROOT', root, { withTool: options.dracut, env: options.env });
+  // No host PATH without dracut: a host with dracut has it in /usr/bin, and the script needs nothing else first.
+  runFinalise('02-dracut-initramfs', 'dracut', '_DRACUT_ROOT', root, { withTool: options.dracut, env: options.env, hostPath: '' });
 
 it("makes every kernel's /boot/initramfs-VERSION.img, not host-only, leaving out dracut's rescue kernel", async () => {
   const r = await makeInitramfs(imageRoot(['6.11.4-301.fc45.x86_64', '6.12.1-200.fc45.x86_64', '0-rescue-0123abcd']));
