@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultImageCache } from '@dib/core';
+import { defaultImageCache, stateDir } from '@dib/core';
 import { DIB_BIN, hostState, leakedSince, listTar, readTarFile, runDib, type DibRun, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, NO_INITRAMFS, OUT } from './helpers.js';
 
@@ -144,7 +144,7 @@ describe.runIf(isRoot)('debian build to tar', () => {
 
   it('leaves no mount, loop device or state file behind', async () => {
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
-    expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(readdirSync(stateDir()).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 });
 

@@ -16,11 +16,12 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { defaultImageCache } from '@dib/core';
+import { defaultImageCache, stateDir } from '@dib/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DIB_BIN, hostState, leakedSince, runDib, writePackageElement, type HostState } from '@dib/testing';
+import { DIB_BIN, hostState, leakedSince, processesMatching, runDib, writePackageElement, type HostState } from '@dib/testing';
 import { buildEnv, isRoot, OUT } from './helpers.js';
 
 const partials = (dir: string, name: string) => readdirSync(dir).filter((f) => f.startsWith(`.${name}`) && f.includes('dib-partial'));
@@ -173,7 +174,7 @@ describe.runIf(isRoot)('an interrupted build', () => {
       const { stdout } = await execa('pgrep', ['-f', 'sleep 600'], { reject: false });
       expect(stdout).toBe('');
       expect(existsSync(`${output}.tar`)).toBe(false);
-      expect(readdirSync('/run/dib').filter((f) => f.endsWith('.json'))).toEqual([]);
+      expect(readdirSync(stateDir()).filter((f) => f.endsWith('.json'))).toEqual([]);
     });
   }
 });
@@ -229,15 +230,15 @@ describe.runIf(isRoot)('a build killed with SIGKILL while it bootstraps', () => 
     expect(cleanup.exitCode, cleanup.stdout + cleanup.stderr).toBe(0);
     expect(cleanup.stdout).toMatch(/killed process group \d+, still running for the killed build/);
     // SIGKILL is sent; a process in the middle of a write may take a moment to go.
-    let left = '';
+    let left: string[] = [];
     for (let i = 0; i < 50; i++) {
-      left = (await execa('pgrep', ['-a', '-f', 'mmdebstrap|debootstrap'], { reject: false })).stdout;
-      if (!left) break;
+      left = await processesMatching('mmdebstrap|debootstrap');
+      if (!left.length) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(left).toBe('');
+    expect(left).toEqual([]);
     expect(await leakedSince(before)).toEqual({ mounts: [], loops: [] });
-    expect(readdirSync('/tmp').filter((f) => f.startsWith('mmdebstrap.') || f.startsWith('dib_build.'))).toEqual([]);
+    expect(readdirSync(os.tmpdir()).filter((f) => f.startsWith('mmdebstrap.') || f.startsWith('dib_build.'))).toEqual([]);
     // What the killed build left in the shared cache for a key no build will make again:
     // its partial tarball (a build making that key would sweep it) and its lock.
     const shared = path.join(defaultImageCache(process.env), 'debian-minimal');

@@ -4,7 +4,7 @@
  */
 export { runDib, DIB_BIN, type DibRun } from './run-dib.js';
 export { listTar, readTarFile } from './tarball.js';
-export { hostState, leakedSince, type HostState } from './host-state.js';
+export { hostState, leakedSince, processesMatching, type HostState } from './host-state.js';
 export { planBuild, loadElement, runElementHook, type PlanBuildOptions, type RunHookOptions, type HookRun } from './in-process.js';
 export { stubCommands, FLOCK_STUB, type StubCommands } from './stub-commands.js';
 export { scratchSpace, type ScratchSpace } from './scratch-space.js';
