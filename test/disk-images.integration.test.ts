@@ -14,6 +14,9 @@ import { tableRows } from './html-tables.js';
 
 const BOOT_TIMEOUT = 8 * 60_000;
 const sfdiskJson = async (file: string) => JSON.parse((await execa('sfdisk', ['--json', file])).stdout).partitiontable;
+/** The compression type in a qcow2's header, as qemu-img reads it. */
+const qcow2Compression = async (file: string) =>
+  JSON.parse((await execa('qemu-img', ['info', '--output=json', file])).stdout)['format-specific'].data['compression-type'];
 
 describe.runIf(isRoot)('debian vm (MBR, BIOS)', () => {
   const output = path.join(OUT, 'vm-mbr');
@@ -22,10 +25,11 @@ describe.runIf(isRoot)('debian vm (MBR, BIOS)', () => {
     run = await runDib(['create', '-o', output, '-t', 'qcow2,raw', '--trace', `${output}.trace.json`, 'debian', 'vm'], { env: buildEnv(VIRTUAL_INITRAMFS) });
   });
 
-  it('builds qcow2 and raw', () => {
+  it('builds qcow2, compressed with zlib by default, and raw', async () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(existsSync(`${output}.qcow2`)).toBe(true);
     expect(statSync(`${output}.qcow2`).size).toBeLessThan(statSync(`${output}.raw`).size);
+    expect(await qcow2Compression(`${output}.qcow2`)).toBe('zlib');
   });
 
   it('writes a report that headless Chromium renders without a script error: timeline, elements, packages, outputs', async () => {
@@ -94,7 +98,9 @@ describe.runIf(isRoot)('debian vm block-device-efi (GPT: ESP + BIOS boot + root)
   const output = path.join(OUT, 'vm-efi');
   let run: DibRun;
   beforeAll(async () => {
-    run = await runDib(['create', '-o', output, '-t', 'raw,qcow2,vhd,vmdk', 'debian', 'vm', 'block-device-efi'], { env: buildEnv(VIRTUAL_INITRAMFS) });
+    run = await runDib(['create', '-o', output, '-t', 'raw,qcow2,vhd,vmdk', '--qcow2-compression', 'zstd', 'debian', 'vm', 'block-device-efi'], {
+      env: buildEnv(VIRTUAL_INITRAMFS),
+    });
   });
 
   it('builds every requested disk format', async () => {
@@ -108,6 +114,7 @@ describe.runIf(isRoot)('debian vm block-device-efi (GPT: ESP + BIOS boot + root)
       const info = JSON.parse((await execa('qemu-img', ['info', '--output=json', `${output}.${ext}`])).stdout);
       expect(info.format).toBe(format);
     }
+    expect(await qcow2Compression(`${output}.qcow2`)).toBe('zstd');
   });
 
   it('writes the GPT partition table the layout describes', async () => {
@@ -133,6 +140,7 @@ describe.runIf(isRoot)('debian vm block-device-efi (GPT: ESP + BIOS boot + root)
   });
 
   // The three boots run side by side: each QEMU is one busy thread, and this host has two cores.
+  // The qcow2 they boot is zstd-compressed (--qcow2-compression zstd): QEMU reads it.
   it.runIf(!!findOvmf()).concurrent('boots to a login prompt under UEFI', async () => {
     const result = await bootImage({ image: `${output}.qcow2`, uefi: true, timeoutMs: BOOT_TIMEOUT });
     expect(result.matched, result.console.slice(-3000)).toBe(true);

@@ -6,6 +6,7 @@
 // diskimage-builder, the image sizes and dib's peak RSS; run as root.
 //
 //   node tools/bench.mjs [--elements debian-minimal] [--type qcow2] [--only dib|dib-py] [--out DIR]
+//                        [--dib-args '--qcow2-compression zstd']   (options for dib's builds only)
 //   node tools/bench.mjs --ramdisk [--elements debian-minimal,ramdisk]   (dib ramdisk vs ramdisk-image-create)
 // diskimage-builder 3.13 as packaged in Debian 12 fails its ramdisk step in the chroot
 // ("_BASE_ELEMENT_DIR: unbound variable", post-install.d/99-build-ramdisk); the table then
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string', default: '/var/tmp/dib-bench' },
     ramdisk: { type: 'boolean', default: false },
+    'dib-args': { type: 'string', default: '' },
   },
 });
 if (values.ramdisk && values.elements === 'debian') values.elements = 'debian-minimal,ramdisk';
@@ -31,7 +33,7 @@ const elements = [...values.elements.split(','), 'bench-step'];
 const dibBin = path.join(repo, 'packages/cli/dist/bin/dib.js');
 // A ramdisk build's product is OUTPUT.initramfs (and OUTPUT.kernel); -t does not apply.
 const tools = {
-  dib: { cmd: process.execPath, args: [dibBin, values.ramdisk ? 'ramdisk' : 'create'] },
+  dib: { cmd: process.execPath, args: [dibBin, values.ramdisk ? 'ramdisk' : 'create', ...values['dib-args'].split(/\s+/).filter(Boolean)] },
   'dib-py': { cmd: values.ramdisk ? 'ramdisk-image-create' : 'disk-image-create', args: [] },
 };
 const typeArgs = values.ramdisk ? [] : ['-t', values.type];
@@ -152,6 +154,7 @@ for (const name of selected) {
 
 const cpu = execFileSync('nproc').toString().trim();
 console.log(`\nimage: ${elements.join(' ')} ${values.ramdisk ? '(ramdisk; size is the initramfs)' : `-t ${values.type}`}; host: ${cpu} cores`);
+if (values['dib-args']) console.log(`dib's builds also take: ${values['dib-args']}`);
 console.log('tool     pass       seconds  status   size (MiB)  peak RSS (MiB)  dib / diskimage-builder (cold / warm)');
 const py = (pass) => rows.find((r) => r.tool === 'dib-py' && r.pass === pass && r.status === 'ok');
 for (const r of rows) {

@@ -29,6 +29,8 @@ export interface ImageOverrides {
   rootLabel?: string;
   mkfsOptions?: string;
   qemuImgOptions?: string;
+  qcow2Compression?: string;
+  squashfsCompression?: string;
   checksum?: boolean;
   kind?: 'disk' | 'ramdisk';
   ramdiskElement?: string;

@@ -128,6 +128,7 @@ const DISK_ONLY_OPTIONS: [keyof ImageOptions, string][] = [
   ['extraSize', '--image-extra-size'],
   ['mkfsOptions', '--mkfs-options'],
   ['qemuImgOptions', '--qemu-img-options'],
+  ['qcow2Compression', '--qcow2-compression'],
   ['uncompressed', '-u'],
 ];
 

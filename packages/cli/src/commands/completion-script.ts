@@ -4,7 +4,7 @@
  * where an option takes one, and the config file's image names (from `dib list --json`)
  * as the words of create, ramdisk and list.
  */
-import { ARCHES, OUTPUT_FORMATS } from '@dib/core';
+import { ARCHES, OUTPUT_FORMATS, QCOW2_COMPRESSIONS, SQUASHFS_COMPRESSIONS } from '@dib/core';
 import type { Options } from '../command.js';
 
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -20,7 +20,12 @@ interface Spec {
 const DIRECTORY_OPTIONS = new Set(['elements-path', 'image-cache', 'dir']);
 const FILE_OPTIONS = new Set(['config', 'logfile', 'trace', 'o', 'output', 'kernel', 'initrd', 'disk']);
 const IMAGE_COMMANDS = ['create', 'ramdisk', 'list'];
-const VALUES: Record<string, readonly string[]> = { t: Object.keys(OUTPUT_FORMATS), a: ARCHES };
+const VALUES: Record<string, readonly string[]> = {
+  t: Object.keys(OUTPUT_FORMATS),
+  a: ARCHES,
+  'qcow2-compression': QCOW2_COMPRESSIONS,
+  'squashfs-compression': SQUASHFS_COMPRESSIONS,
+};
 
 /** `-o`, `--json`: how an option is typed. */
 const flag = (key: string) => (key.length === 1 ? `-${key}` : `--${key}`);

@@ -37,6 +37,12 @@ function moveFile(from: string, to: string): void {
 const splitOptions = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : []);
 
 /**
+ * --qemu-img-options as DIB takes it (`compat=0.10,lazy_refcounts=on`, given to -o), or,
+ * from a leading dash, as qemu-img arguments written out (`-o compat=1.1 -S 0`).
+ */
+export const qemuImgArguments = (s: string | undefined) => (s && !s.trimStart().startsWith('-') ? ['-o', s.trim()] : splitOptions(s));
+
+/**
  * The steps of writing the outputs, as progress entries: tree formats, then the disk
  * (assembled once, then each disk step through the common hook runner), disk formats,
  * element outputs and the manifest directory.
@@ -47,7 +53,9 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
     targetRoot: ctx.targetRoot,
     name: path.basename(plan.image.output),
     uncompressed: plan.image.uncompressed,
-    qemuImgOptions: splitOptions(plan.image.qemuImgOptions),
+    qcow2Compression: plan.image.qcow2Compression ?? 'zlib',
+    squashfsCompression: plan.image.squashfsCompression ?? 'xz',
+    qemuImgOptions: qemuImgArguments(plan.image.qemuImgOptions),
   };
   const elementOutputs = plan.outputs.filter((o) => o.element);
   const formats = plan.outputs.filter((o) => !o.element);

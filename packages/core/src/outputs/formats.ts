@@ -4,6 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { QCOW2_COMPRESSIONS, SQUASHFS_COMPRESSIONS } from '../config/schema.js';
 import type { HostTool } from '../contract/manifest.js';
 import { DibError } from '../errors.js';
 import { writeTarball } from './tarball.js';
@@ -18,6 +19,8 @@ export interface OutputContext {
   /** Output base name (docker uses it as the repository name). */
   name: string;
   uncompressed: boolean;
+  qcow2Compression: (typeof QCOW2_COMPRESSIONS)[number];
+  squashfsCompression: (typeof SQUASHFS_COMPRESSIONS)[number];
   qemuImgOptions: string[];
   run(command: string, args: readonly string[], input?: string): Promise<{ stdout: string }>;
 }
@@ -69,6 +72,8 @@ export const OUTPUT_FORMATS: Record<string, OutputFormat> = {
           ctx.targetRoot,
           ctx.file,
           '-noappend',
+          '-comp',
+          ctx.squashfsCompression,
           '-quiet',
           '-no-progress',
           '-wildcards',
@@ -113,7 +118,12 @@ export const OUTPUT_FORMATS: Record<string, OutputFormat> = {
     produce: (ctx) => ctx.run('cp', ['--sparse=always', ctx.disk!, ctx.file]).then(() => undefined),
   },
   // -W: out-of-order writes let every core compress (31 s -> 21 s for a 1.5 GiB Debian disk on 2 cores).
-  qcow2: converted('qcow2', (ctx) => [...(ctx.uncompressed ? [] : ['-c']), '-W', '-m', String(Math.min(16, 2 * availableParallelism()))]),
+  qcow2: converted('qcow2', (ctx) => [
+    ...(ctx.uncompressed ? [] : ['-c', ...(ctx.qcow2Compression === 'zlib' ? [] : ['-o', `compression_type=${ctx.qcow2Compression}`])]),
+    '-W',
+    '-m',
+    String(Math.min(16, 2 * availableParallelism())),
+  ]),
   vhd: converted('vpc', () => ['-o', 'subformat=dynamic']),
   vmdk: converted('vmdk', () => ['-o', 'subformat=streamOptimized']),
 };

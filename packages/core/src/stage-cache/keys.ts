@@ -119,6 +119,8 @@ export function stageKeys(plan: BuildPlan): StageKeys {
     mkfsOptions: plan.image.mkfsOptions ?? null,
     qemuImgOptions: plan.image.qemuImgOptions ?? null,
     uncompressed: plan.image.uncompressed,
+    qcow2Compression: plan.image.qcow2Compression ?? null,
+    squashfsCompression: plan.image.squashfsCompression ?? null,
     checksum: plan.image.checksum,
     diskHooks: plan.diskHooks.map((h) => ({ name: h.name, element: h.element, package: digests.package(h.element) })),
     outputs: plan.outputs.map((o) => ({ type: o.type, name: o.name ?? null, element: o.element ?? null })),
