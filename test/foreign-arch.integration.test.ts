@@ -74,7 +74,8 @@ describe.runIf(isRoot && runsArm64)('debian-minimal vm -a arm64 (qemu-user build
   it('boots under qemu-system-aarch64 (virt, AAVMF), the architecture read from the build, to the marker getty prints with the machine: aarch64', async () => {
     const consoleFile = `${output}.boot.console`;
     // No -a: boot-test takes the architecture the build recorded in arm64-vm.d/dib-packages.
-    const boot = await bootToMarker([`${output}.raw`, '--json'], BOOT_TIMEOUT, consoleFile);
+    // The issue line ends "on aarch64" (getty's \m): waiting for that end keeps the whole line in the console.
+    const boot = await bootToMarker([`${output}.raw`, '--json'], BOOT_TIMEOUT, consoleFile, ' on aarch64');
     expect(boot.exitCode, boot.stderr).toBe(0);
     const result = JSON.parse(boot.stdout);
     expect(result).toMatchObject({ arch: 'arm64', uefi: true, matched: true, qemu: 'qemu-system-aarch64', machine: 'virt' });

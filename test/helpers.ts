@@ -27,6 +27,10 @@ export const NO_INITRAMFS = { DIB_DEBIAN_INITRAMFS: 'skip' };
  */
 export const VIRTUAL_INITRAMFS = { DIB_DEBIAN_INITRAMFS_MODULES: 'virtual' };
 
-/** `dib boot-test` through the CLI until the issue-marker element's line, with the console saved to `consoleFile`. */
-export const bootToMarker = (args: string[], timeoutMs: number, consoleFile: string) =>
-  runDib(['boot-test', ...args, '--expect', 'dib-test-image-marker', '--timeout', String(timeoutMs / 1000), '--console', consoleFile]);
+/**
+ * `dib boot-test` through the CLI until the issue-marker element's line (or `expect`, a
+ * later part of it), with the console saved to `consoleFile`. The console holds what was
+ * read up to the match: a test that reads the rest of the line waits for its end.
+ */
+export const bootToMarker = (args: string[], timeoutMs: number, consoleFile: string, expect = 'dib-test-image-marker') =>
+  runDib(['boot-test', ...args, '--expect', expect, '--timeout', String(timeoutMs / 1000), '--console', consoleFile]);
