@@ -1,6 +1,6 @@
 /**
  * Every filesystem type of the block-device layer, made from a small tree and placed
- * into a GPT disk file: checked with blkid at each partition's offset, and for ext4 and
+ * into a GPT disk file (ext4 made in place at its offset, the others copied there): checked with blkid at each partition's offset, and for ext4 and
  * vfat by reading a file back without mounting. xfs is the one type that loop-mounts;
  * nothing may stay mounted or attached afterwards.
  */
@@ -72,6 +72,12 @@ describe.runIf(isRoot)('filesystems from a directory tree', () => {
     expect(await probe('btrfs')).toMatch(/LABEL="btrfsdata".*TYPE="btrfs"/);
     expect(await probe('swap')).toMatch(/LABEL="swap0".*TYPE="swap"/);
     expect(await probe('root')).toMatch(/LABEL="testroot".*TYPE="ext4"/);
+    // ext4 is made in the disk file at its offset: the table beside it is whole, the filesystem clean.
+    const table = JSON.parse((await execa('sfdisk', ['--json', disk.file])).stdout).partitiontable;
+    expect(table.partitions.map((p: { name: string; start: number }) => [p.name, p.start * 512])).toEqual(
+      disk.geometry.partitions.map((p) => [p.spec.name, p.start]),
+    );
+    await execa('e2fsck', ['-f', '-n', `${disk.file}?offset=${byName.get('root')!.start}`]);
     const ext4 = await execa('debugfs', ['-R', 'cat /etc/hostname', `${disk.file}?offset=${byName.get('root')!.start}`]);
     expect(ext4.stdout.trim()).toBe('fs-test');
     const rootListing = await execa('debugfs', ['-R', 'ls -p /srv/xfs', `${disk.file}?offset=${byName.get('root')!.start}`]);

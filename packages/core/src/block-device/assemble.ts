@@ -1,8 +1,8 @@
 /**
  * Builds the disk image file from the finished tree and a Layout, with no loop device:
- * each filesystem is made from its part of the tree into its own file, the partition
- * table is written into the disk file with sfdisk, and each filesystem is copied to its
- * partition's offset. Subtrees that belong to other filesystems (e.g. /boot/efi) are
+ * the partition table is written into the disk file with sfdisk, then each filesystem is
+ * made from its part of the tree: ext2/3/4 straight into the disk file at its
+ * partition's offset, the others into a file of their own copied there. Subtrees that belong to other filesystems (e.g. /boot/efi) are
  * moved aside while the root filesystem is made and put back after.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { computeGeometry, neededSize, type Geometry } from './geometry.js';
 import type { FilesystemSpec, Layout } from './layout.js';
 import { measureTree } from './measure.js';
-import { makeFilesystem, type MkfsContext } from './mkfs.js';
+import { IN_PLACE_TYPES, makeFilesystem, type MkfsContext } from './mkfs.js';
 
 export interface AssembleContext extends MkfsContext {
   targetRoot: string;
@@ -50,30 +50,31 @@ export async function assembleDisk(ctx: AssembleContext, layout: Layout): Promis
       needs.set(fs.name, neededSize(fs, src ? measureTree(src) : { bytes: 0, entries: 0 }, fs.mountPoint === '/' ? ctx.extraSize : undefined));
     }
     const geometry = computeGeometry(layout, needs, ctx.imageSize);
-    for (const fs of layout.filesystems) {
+    const fileOf = (fs: FilesystemSpec) => path.join(ctx.workDir, `${fs.name}.fs`);
+    const make = (fs: FilesystemSpec, file: string, offset?: number) => {
       const size = geometry.filesystemSizes.get(fs.name)!;
       ctx.log(`mkfs ${fs.type} "${fs.name}"${fs.mountPoint ? ` for ${fs.mountPoint}` : ''}: ${(size / 1048576).toFixed(0)} MiB`);
-      await makeFilesystem(ctx, fs, sourceOf(fs), path.join(ctx.workDir, `${fs.name}.fs`), size);
+      return makeFilesystem(ctx, fs, sourceOf(fs), file, size, offset);
+    };
+    if (!layout.table) {
+      for (const fs of layout.filesystems) await make(fs, fileOf(fs));
+      return { file: fileOf(layout.filesystems[0]), geometry };
     }
-    if (!layout.table) return { file: path.join(ctx.workDir, `${layout.filesystems[0].name}.fs`), geometry };
 
     const disk = path.join(ctx.workDir, `${layout.image.name}.raw`);
     rmSync(disk, { force: true });
     await ctx.run('truncate', ['--size', String(geometry.diskSize), disk]);
     await ctx.run('sfdisk', ['--no-reread', '--no-tell-kernel', '--wipe', 'always', '--quiet', disk], sfdiskScript(layout, geometry));
-    for (const p of geometry.partitions) {
-      const fs = layout.filesystems.find((f) => f.base === p.spec.name);
-      if (!fs) continue;
-      await ctx.run('dd', [
-        `if=${path.join(ctx.workDir, `${fs.name}.fs`)}`,
-        `of=${disk}`,
-        'bs=4M',
-        `seek=${p.start}`,
-        'oflag=seek_bytes',
-        'conv=notrunc,sparse',
-        'status=none',
-      ]);
-      rmSync(path.join(ctx.workDir, `${fs.name}.fs`), { force: true });
+    for (const fs of layout.filesystems) {
+      const partition = geometry.partitions.find((p) => p.spec.name === fs.base);
+      if (partition && IN_PLACE_TYPES.has(fs.type)) {
+        await make(fs, disk, partition.start);
+        continue;
+      }
+      await make(fs, fileOf(fs));
+      if (!partition) continue;
+      await ctx.run('dd', [`if=${fileOf(fs)}`, `of=${disk}`, 'bs=4M', `seek=${partition.start}`, 'oflag=seek_bytes', 'conv=notrunc,sparse', 'status=none']);
+      rmSync(fileOf(fs), { force: true });
     }
     return { file: disk, geometry };
   } finally {

@@ -50,15 +50,32 @@ const opts = (fs: FilesystemSpec, ctx: MkfsContext) => [
   ...(fs.mountPoint === '/' ? ctx.extraOptions : []),
 ];
 
-export async function makeFilesystem(ctx: MkfsContext, fs: FilesystemSpec, source: string | undefined, file: string, size: number): Promise<void> {
-  sparseFile(file, size);
+/** Types whose mkfs writes into the disk file at a partition's offset, so the filesystem is never copied. */
+export const IN_PLACE_TYPES: ReadonlySet<FilesystemSpec['type']> = new Set(['ext2', 'ext3', 'ext4']);
+
+/**
+ * Makes `fs` of `size` bytes from `source` in `file`: a file of its own, or, with
+ * `offset` (IN_PLACE_TYPES only), the disk file at the partition's offset.
+ */
+export async function makeFilesystem(
+  ctx: MkfsContext,
+  fs: FilesystemSpec,
+  source: string | undefined,
+  file: string,
+  size: number,
+  offset?: number,
+): Promise<void> {
+  if (offset !== undefined && !IN_PLACE_TYPES.has(fs.type)) throw new Error(`mkfs ${fs.type} cannot write at an offset of a disk file`);
+  if (offset === undefined) sparseFile(file, size);
   switch (fs.type) {
     case 'ext2':
     case 'ext3':
     case 'ext4': {
-      const args = ['-F', '-q', '-t', fs.type, '-E', 'root_owner=0:0', ...identity(fs, '-L', '-U')];
+      // nodiscard in place: a discard must never reach the partition table beside it.
+      const extended = ['root_owner=0:0', ...(offset === undefined ? [] : [`offset=${offset}`, 'nodiscard'])];
+      const args = ['-F', '-q', '-t', fs.type, '-E', extended.join(','), ...identity(fs, '-L', '-U')];
       if (source) args.push('-d', source);
-      await ctx.run('mkfs.ext4', [...args, ...opts(fs, ctx), file]);
+      await ctx.run('mkfs.ext4', [...args, ...opts(fs, ctx), file, ...(offset === undefined ? [] : [`${size / 1024}k`])]);
       return;
     }
     case 'btrfs': {
