@@ -14,6 +14,7 @@ export const partialName = (file: string) => path.join(path.dirname(file), `.${p
 
 export class PendingOutputs {
   private readonly pending = new Map<string, string>();
+  private readonly sums = new Map<string, string>();
   private committed = false;
 
   constructor(private readonly resources: ResourceStack) {}
@@ -32,6 +33,15 @@ export class PendingOutputs {
   /** The temporary name of `file` when this build has written it and not committed yet. */
   pendingPath(file: string): string | undefined {
     return this.pending.get(file);
+  }
+
+  /** Keeps the sha256 the build read `file` for, so no later step reads it again for it. */
+  recordSha256(file: string, sha256: string): void {
+    this.sums.set(file, sha256);
+  }
+
+  sha256Of(file: string): string | undefined {
+    return this.sums.get(file);
   }
 
   /** Where `file`'s content is now: its temporary name until commit(). */

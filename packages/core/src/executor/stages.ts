@@ -10,7 +10,7 @@ import { withLock } from '../cache/index.js';
 import { checksumFiles } from '../outputs/formats.js';
 import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
 import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache/archive.js';
-import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type StageEntry } from '../stage-cache/entries.js';
+import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type FilledFile, type StageEntry } from '../stage-cache/entries.js';
 import { lookupStages, NOTHING_CACHED } from '../stage-cache/lookup.js';
 import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
 import { probeAll, probeSpecs, type ProbeDigests } from '../stage-cache/probes.js';
@@ -84,9 +84,10 @@ export class BuildStages {
     const { ctx } = this;
     if (!outputsCacheable(ctx.plan)) return;
     await this.store(this.keys.outputs, 'outputs', async (dir) => {
-      const files = outputFiles(ctx).map(({ suffix, file }) => {
+      const files = outputFiles(ctx).map(({ suffix, file }): FilledFile => {
         copyFileSync(ctx.outputs.current(file), path.join(dir, OUT_PREFIX + suffix), constants.COPYFILE_FICLONE);
-        return OUT_PREFIX + suffix;
+        const sha256 = ctx.outputs.sha256Of(file);
+        return sha256 ? { name: OUT_PREFIX + suffix, sha256 } : OUT_PREFIX + suffix;
       });
       await ctx.runner.run('tar', ['--create', '--file', path.join(dir, MANIFESTS_ARCHIVE), '--directory', ctx.outputs.current(ctx.plan.manifestDir), '.'], {
         label: 'stage-cache',
@@ -96,7 +97,7 @@ export class BuildStages {
   }
 
   /** Stores a stage; a failure (a full disk, a tar error) is a warning: the build itself succeeded. */
-  private async store(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<string[]>): Promise<void> {
+  private async store(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<FilledFile[]>): Promise<void> {
     try {
       await this.storeOrThrow(key, at, fill);
     } catch (e) {
@@ -105,7 +106,7 @@ export class BuildStages {
     }
   }
 
-  private async storeOrThrow(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<string[]>): Promise<void> {
+  private async storeOrThrow(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<FilledFile[]>): Promise<void> {
     const { ctx } = this;
     const settings = ctx.plan.stageCache;
     const t0 = Date.now();

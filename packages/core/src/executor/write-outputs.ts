@@ -71,6 +71,7 @@ export function outputTasks(ctx: BuildContext): ListrTask[] {
         await ctx.outputs.write(`${out.path}.${algorithm}`, async (tmp) => writeFileSync(tmp, `${sum}  ${path.basename(out.path)}\n`));
       }
     }
+    ctx.outputs.recordSha256(out.path, sums.sha256);
     ctx.emit({ event: 'output', type: out.type, path: out.path, bytes: statSync(file).size, sha256: sums.sha256 });
   };
   const formatTask = (out: PlannedOutput): ListrTask => ({

@@ -67,6 +67,9 @@ export async function verifyEntry(entry: StageEntry): Promise<string | undefined
   return undefined;
 }
 
+/** A file `fill` wrote: its name, with its sha256 when the build already read the bytes it copied. */
+export type FilledFile = string | { readonly name: string; readonly sha256: string };
+
 /**
  * Makes the entry for `key`: `fill` writes its files into a temporary directory, then
  * meta.json is written and the directory renamed into place. When another build stored
@@ -75,7 +78,7 @@ export async function verifyEntry(entry: StageEntry): Promise<string | undefined
 export async function commitEntry(
   cacheDir: string,
   key: string,
-  fill: (dir: string) => Promise<Omit<StageMeta, 'format' | 'key' | 'created' | 'files'> & { files: string[] }>,
+  fill: (dir: string) => Promise<Omit<StageMeta, 'format' | 'key' | 'created' | 'files'> & { files: FilledFile[] }>,
 ): Promise<StageEntry | undefined> {
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(cacheDir, `${TEMP_PREFIX}${key}-${process.pid}-`));
@@ -87,7 +90,11 @@ export async function commitEntry(
       created: new Date().toISOString(),
       ...rest,
       files: await Promise.all(
-        files.map(async (name) => ({ name, bytes: statSync(path.join(tmp, name)).size, sha256: await sha256File(path.join(tmp, name)) })),
+        files.map(async (f) => {
+          const file = path.join(tmp, typeof f === 'string' ? f : f.name);
+          // A copy's sha256 is its source's; a damaged copy fails verifyEntry() when restored.
+          return { name: path.basename(file), bytes: statSync(file).size, sha256: typeof f === 'string' ? await sha256File(file) : f.sha256 };
+        }),
       ),
     };
     writeFileSync(path.join(tmp, META), `${JSON.stringify(meta, null, 2)}\n`);
