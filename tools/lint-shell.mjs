@@ -99,7 +99,7 @@ export function shellFiles() {
     if (/\.(ts|mjs|js|json|md|yaml|yml)$/.test(f) || f.includes('node_modules/')) return false;
     try {
       const head = readFileSync(path.join(repo, f), 'utf8').slice(0, 64);
-      return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(head) || /^# shellcheck shell=(ba)?sh\b/.test(head);
+      return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(head) || /^# shellcheck shell=(ba|da)?sh\b/.test(head);
     } catch {
       return false;
     }

@@ -48,6 +48,11 @@ export default defineElement({
       default: 'most',
       schema: z.enum(['most', 'netboot', 'virtual']),
     },
+    DIB_DEBIAN_INITRAMFS_BATCH: {
+      description:
+        'Run Debian\'s mkinitramfs with its modules and their firmware copied in batches: the same initramfs from a few hundred processes instead of about 20 000 ("0" runs it unchanged)',
+      default: '1',
+    },
     DIB_DEBIAN_INITRAMFS_CACHE: {
       description:
         'Reuse an initramfs made before from the same inputs (packages, initramfs-tools and modprobe configuration, fstab, modules), kept under DIB_IMAGE_CACHE/initramfs ("0" turns it off)',
