@@ -30,7 +30,9 @@ if [ "$TINY_FILLER_MB" != 0 ]; then head -c "\${TINY_FILLER_MB}M" /dev/urandom >
 
 const installScript = (word: string) => `#!/bin/bash\necho "install $TINY_VALUE ${word}" > /etc/tiny-install\n`;
 
-type Event = { event: string; phase?: string; action?: string; at?: string; message?: string };
+type Event = { event: string; phase?: string; action?: string; at?: string; script?: string; message?: string };
+/** A stage point as the events name it: `install`, or `install/40-tiny-first` within the phase. */
+const pointOf = (e: Event) => (e.script ? `${e.at}/${e.script}` : e.at);
 
 describe.runIf(isRoot)('the stage cache', () => {
   let project: string;
@@ -61,6 +63,7 @@ export default {
 `,
       files: {
         'root.d/10-tiny-root': ROOT_SCRIPT,
+        'install.d/40-tiny-first': '#!/bin/bash\necho first >> /etc/tiny-runs\n',
         'install.d/50-tiny-install': installScript('a'),
         'post-install.d/50-tiny-post': '#!/bin/bash\n{ cat /etc/tiny-install; echo post; } > /etc/tiny-post\n',
       },
@@ -100,8 +103,9 @@ export default {
       output,
       tar: `${output}.tar`,
       ran: events.filter((e) => e.event === 'phase-start').map((e) => e.phase),
-      restored: events.find((e) => e.event === 'stage' && e.action === 'restored')?.at,
-      stored: events.filter((e) => e.event === 'stage' && e.action === 'stored').map((e) => e.at),
+      scripts: events.filter((e) => e.event === 'script-start').map((e) => `${e.phase}/${e.script}`),
+      restored: events.filter((e) => e.event === 'stage' && e.action === 'restored').map(pointOf)[0],
+      stored: events.filter((e) => e.event === 'stage' && e.action === 'stored').map(pointOf),
       warnings: events.filter((e) => e.event === 'warning').map((e) => e.message ?? ''),
       log: readFileSync(`${output}.log`, 'utf8'),
     };
@@ -112,16 +116,16 @@ export default {
   const entryOf = (at: string) =>
     entries()
       .map((k) => ({ k, meta: JSON.parse(readFileSync(path.join(cache, 'stages', k, 'meta.json'), 'utf8')) }))
-      .filter((e) => (at === 'outputs' ? e.meta.kind === 'outputs' : e.meta.phase === at))
+      .filter((e) => (at === 'outputs' ? e.meta.kind === 'outputs' : e.meta.phase === at && !e.meta.scripts))
       .sort((a, b) => b.meta.created.localeCompare(a.meta.created))[0];
 
   let first: Awaited<ReturnType<typeof build>>;
 
-  it('a cold build runs every phase with scripts and stores the tree after each, then the outputs', async () => {
+  it('a cold build runs every phase with scripts and stores the tree after each, and after each script within one, then the outputs', async () => {
     first = await build('stage-a');
     expect(first.ran).toEqual(['root', 'install', 'post-install']);
     expect(first.restored).toBeUndefined();
-    expect(first.stored).toEqual(['root', 'install', 'post-install', 'outputs']);
+    expect(first.stored).toEqual(['root', 'install/40-tiny-first', 'install', 'post-install', 'outputs']);
     expect(await readTarFile(first.tar, './etc/tiny-post')).toBe('install one a\npost');
   });
 
@@ -150,11 +154,31 @@ export default {
     expect(JSON.parse(json.stdout).stageCache).toMatchObject({ enabled: true, restore: null, summary: ['nothing cached for this build: every phase runs'] });
   });
 
-  it('a changed install.d script runs install and what follows, from the tree stored after root', async () => {
+  it('a changed install.d script runs the rest of install and what follows, from the tree stored after the script before it', async () => {
     writeFileSync(path.join(element, 'install.d/50-tiny-install'), installScript('b'));
+    const dry = await runDib(['create', '--dry-run', '-n', '-t', 'tar', '--image-cache', cache, '-o', path.join(OUT, 'stage-runs', 'dry', 'img'), 'tiny'], {
+      cwd: project,
+      env: env(),
+    });
+    expect(dry.stdout).toMatch(
+      /restore the tree after install\/40-tiny-first \(\w+\); run the rest of install \(1 script\), post-install, post-root, block-device, pre-finalise, finalise, cleanup, then the outputs/,
+    );
     const changed = await build('stage-c');
-    expect(changed.restored).toBe('root');
+    expect(changed.restored).toBe('install/40-tiny-first');
     expect(changed.ran).toEqual(['install', 'post-install']);
+    expect(changed.scripts).toEqual(['install/50-tiny-install', 'post-install/50-tiny-post']);
+    expect(changed.log).toContain('stage cache: restored the tree after install/40-tiny-first from');
+    expect(await readTarFile(changed.tar, './etc/tiny-post')).toBe('install one b\npost');
+    // 40-tiny-first ran once, in the build that stored the tree.
+    expect(await readTarFile(changed.tar, './etc/tiny-runs')).toBe('first');
+  });
+
+  it("a phase's first script changed runs the whole phase, from the tree stored after root", async () => {
+    writeFileSync(path.join(element, 'install.d/40-tiny-first'), '#!/bin/bash\necho first-b >> /etc/tiny-runs\n');
+    const changed = await build('stage-c2');
+    expect(changed.restored).toBe('root');
+    expect(changed.scripts).toEqual(['install/40-tiny-first', 'install/50-tiny-install', 'post-install/50-tiny-post']);
+    expect(await readTarFile(changed.tar, './etc/tiny-runs')).toBe('first-b');
     expect(await readTarFile(changed.tar, './etc/tiny-post')).toBe('install one b\npost');
     // The tree restored from root still has what root made.
     expect(await readTarFile(changed.tar, './etc/apt/sources.list')).toContain(server.hostUrl('debian'));
@@ -247,6 +271,7 @@ export default {
     const list = await runDib(['cache', 'list', '--image-cache', cache], { cwd: project });
     expect(list.exitCode).toBe(0);
     expect(list.stdout).toMatch(/^\w+ +[\d.]+ MiB +used \S+ +img, after install$/m);
+    expect(list.stdout).toMatch(/^\w+ +[\d.]+ MiB +used \S+ +img, after install\/40-tiny-first$/m);
     expect(list.stdout).toMatch(/^\w+ +[\d.]+ MiB +used \S+ +img, outputs$/m);
     const count = entries().length;
     const prune = await runDib(['cache', 'prune', '--all', '--image-cache', cache], { cwd: project });

@@ -51,7 +51,13 @@ export const PlanJsonSchema = z
       .object({
         enabled: z.boolean(),
         directory: z.string(),
-        restore: z.string().nullable().describe('"outputs", or the phase after which the stored tree is restored; null: every phase runs'),
+        restore: z.string().nullable().describe('"outputs", or the phase after (or within) which the stored tree is restored; null: every phase runs'),
+        restoreAfterScript: z
+          .string()
+          .nullable()
+          .describe(
+            'A tree stored within the phase `restore` names: the last of its scripts that tree holds (the rest of the phase runs); null for a whole phase',
+          ),
         summary: z.array(z.string()).describe('what the stage cache will do, and entries passed over'),
       })
       .strict()
@@ -106,7 +112,13 @@ export function planToJson(plan: BuildPlan, stages?: StageLookup): PlanJson {
       enabled: plan.stageCache.enabled,
       directory: plan.stageCache.dir,
       restore: stages?.candidates[0]?.at ?? null,
+      restoreAfterScript: restoredScript(plan, stages),
       summary: describeLookup(plan, stages),
     },
   };
+}
+
+function restoredScript(plan: BuildPlan, stages: StageLookup | undefined): string | null {
+  const best = stages?.candidates[0];
+  return best && best.at !== 'outputs' && best.scripts ? plan.hooks.phases[best.at][best.scripts - 1].name : null;
 }

@@ -51,6 +51,28 @@ describe('stage keys', () => {
     expect(firstChanged(again, await keysOf(request(root, elementsDir)))).toBe('install');
   });
 
+  it("within a phase, change from the script that changed: the scripts before it keep theirs; the phase's data files change them all", async () => {
+    const { root, elementsDir, myos } = project();
+    const late = path.join(myos, 'install.d/20-late');
+    writeFileSync(late, SCRIPT);
+    chmodSync(late, 0o755);
+    const before = await keysOf(request(root, elementsDir));
+    // root: 05-myos, then the package's 20-app; install: 10-myos, then 20-late.
+    expect(before.scripts.root).toHaveLength(1);
+    expect(before.scripts.install).toHaveLength(1);
+    expect(before.scripts['post-install']).toEqual([]);
+    writeFileSync(late, `${SCRIPT}echo changed\n`);
+    const lateChanged = await keysOf(request(root, elementsDir));
+    expect(lateChanged.scripts.install).toEqual(before.scripts.install);
+    expect(lateChanged.phases.install).not.toBe(before.phases.install);
+    writeFileSync(path.join(myos, 'install.d/10-myos'), `${SCRIPT}echo changed\n`);
+    const firstChangedToo = await keysOf(request(root, elementsDir));
+    expect(firstChangedToo.scripts.install[0]).not.toBe(lateChanged.scripts.install[0]);
+    expect(firstChangedToo.scripts.root).toEqual(before.scripts.root);
+    writeFileSync(path.join(myos, 'install.d/myos.conf'), 'a=2\n');
+    expect((await keysOf(request(root, elementsDir))).scripts.install[0]).not.toBe(firstChangedToo.scripts.install[0]);
+  });
+
   it("change from the first phase for a variable, -p, the architecture, environment.d or a package element's code", async () => {
     const { root, elementsDir, myos, app } = project();
     const before = await keysOf(request(root, elementsDir));

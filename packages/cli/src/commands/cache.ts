@@ -17,9 +17,10 @@ import { EXIT } from '../exit.js';
 export const CACHE_USAGE = `Usage: dib cache list [--json]
        dib cache prune [--all | --max-size SIZE | --older-than DAYS]
 
-The stage cache holds the tree after the costly phases of each build and the finished
-outputs, under DIB_IMAGE_CACHE/stages. A build with the same inputs restores the latest
-stage instead of running its phases again (dib create --no-cache runs them all).
+The stage cache holds the tree after the costly phases and scripts of each build and
+the finished outputs, under DIB_IMAGE_CACHE/stages. A build with the same inputs
+restores the latest stage instead of running its phases again (dib create --no-cache
+runs them all).
 
   list                    entries, most recently used first: image, phase, size, last use
   prune                   remove entries: least recently used beyond --max-size (default
@@ -41,7 +42,9 @@ const OPTIONS = {
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 const describe = (e: ListedEntry) =>
-  e.corrupt ? `damaged: ${e.corrupt}` : `${e.meta!.image}, ${e.meta!.kind === 'outputs' ? 'outputs' : `after ${e.meta!.phase}`}`;
+  e.corrupt
+    ? `damaged: ${e.corrupt}`
+    : `${e.meta!.image}, ${e.meta!.kind === 'outputs' ? 'outputs' : `after ${e.meta!.phase}${e.meta!.script ? `/${e.meta!.script}` : ''}`}`;
 
 export const cacheCommand = command(CACHE_USAGE, OPTIONS, async (v, positionals) => {
   const [action, ...extra] = positionals;
@@ -64,7 +67,7 @@ export const cacheCommand = command(CACHE_USAGE, OPTIONS, async (v, positionals)
     if (v.json) {
       for (const e of entries)
         process.stdout.write(
-          `${JSON.stringify({ key: e.key, dir: e.dir, bytes: e.bytes, lastUsed: e.lastUsed.toISOString(), ...(e.meta ? { image: e.meta.image, kind: e.meta.kind, phase: e.meta.phase ?? null, created: e.meta.created } : { corrupt: e.corrupt }) })}\n`,
+          `${JSON.stringify({ key: e.key, dir: e.dir, bytes: e.bytes, lastUsed: e.lastUsed.toISOString(), ...(e.meta ? { image: e.meta.image, kind: e.meta.kind, phase: e.meta.phase ?? null, script: e.meta.script ?? null, created: e.meta.created } : { corrupt: e.corrupt }) })}\n`,
         );
       return EXIT.ok;
     }

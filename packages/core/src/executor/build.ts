@@ -28,7 +28,7 @@ import { tidyTree } from './tidy-tree.js';
 import { BuildLog } from './log.js';
 import { BUILD_DIR_PREFIX } from './leftovers.js';
 import { lockOutput } from './output-lock.js';
-import { killProcessesUnder, mountRegistered, mountsUnder, releaseStrayMounts } from './mounts.js';
+import { killProcessesUnder, mountRegistered, mountsUnder, processesUnder, releaseStrayMounts } from './mounts.js';
 import { PendingOutputs } from './pending-outputs.js';
 import { checkFileSizeFits } from './size-probe.js';
 import { parseSize } from '../block-device/size.js';
@@ -212,12 +212,46 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: Bu
   // again only after a break shell, in which the user may have changed it.
   const found = new Map<PhaseName, HookEntry[]>();
   const previous = previousTimings(ctx.plan);
+  // A tree stored within a phase: its first scripts are not run again. They must be the
+  // ones the plan keyed, which they are unless a host phase added scripts to the phase.
+  const resumeAt = (phase: PhaseName): number => {
+    const n = stages?.scriptsRestored(phase) ?? 0;
+    if (n && !sameAsPlanned(ctx, phase, found.get(phase) ?? [], n)) {
+      throw new DibError(
+        'DIB_E_INTERNAL',
+        `the stage cache restored the tree after ${n} scripts of ${phase}, but the phase's first scripts are not the planned ones`,
+        {
+          location: { phase },
+          hint: 'Run again with --no-cache, and report this.',
+        },
+      );
+    }
+    return n;
+  };
+  // Within a phase, after a script that cost enough, when the phase's scripts are the
+  // planned ones (the keys name them), no break shell can change the tree unseen, and no
+  // process a script started is still running (storing closes the chroot, which would end it).
+  const storeWithin = (phase: PhaseName, scripts: number): ListrTask[] =>
+    stages
+      ? [
+          {
+            title: 'store stage',
+            skip: () =>
+              !stages.worthStoring(true) || breaks.size > 0 || !sameAsPlanned(ctx, phase, found.get(phase) ?? []) || processesUnder(ctx.targetRoot).length > 0,
+            task: async () => {
+              await stages.storeTree(phase, scripts);
+              if (PHASES[phase].where === 'chroot') await ctx.chroot.enter(phase !== 'finalise');
+            },
+          },
+        ]
+      : [];
   const phaseTasks: ListrTask[] = PHASE_NAMES.map((phase) => ({
     title: titleBefore(`${phase} (${PHASES[phase].where})`, previous[phase]),
     skip: () => {
       if (stages?.isRestored(phase)) return 'restored from the stage cache';
       found.set(phase, hooksAtPhaseStart(ctx.plan.hooks, ctx.hooksPath, phase));
-      return found.get(phase)!.length === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`) ? 'nothing to run' : false;
+      const toRun = found.get(phase)!.length - resumeAt(phase);
+      return toRun === 0 && !breaks.has(`before-${phase}`) && !breaks.has(`after-${phase}`) ? 'nothing to run' : false;
     },
     task: async (_, task) => {
       ran.add(phase);
@@ -232,17 +266,21 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: Bu
       }
       return task.newListr(
         [
-          ...(found.get(phase) ?? []).map((hook) => {
+          ...(found.get(phase) ?? []).flatMap((hook, i, hooks) => {
+            if (i < resumeAt(phase)) return [];
             const title = `${hook.name} (${hook.element})`;
             const last = previous[`${phase}/${hook.name}`];
-            return {
-              title: titleBefore(title, last),
-              task: async (_: unknown, sub: { title: string }) => {
-                const startedScript = Date.now();
-                await runHook(ctx, phase, hook);
-                sub.title = titleAfter(title, Date.now() - startedScript, last);
+            return [
+              {
+                title: titleBefore(title, last),
+                task: async (_: unknown, sub: { title: string }) => {
+                  const startedScript = Date.now();
+                  await runHook(ctx, phase, hook);
+                  sub.title = titleAfter(title, Date.now() - startedScript, last);
+                },
               },
-            };
+              ...(i < hooks.length - 1 ? storeWithin(phase, i + 1) : []),
+            ];
           }),
           {
             title: 'end of phase',
@@ -292,6 +330,14 @@ function tasks(ctx: BuildContext, renderer: BuildOptions['renderer'], stages: Bu
     ],
     listOptions,
   );
+}
+
+/** Whether the phase's scripts (its first `count`, or all of them) are those the plan keyed. */
+function sameAsPlanned(ctx: BuildContext, phase: PhaseName, hooks: readonly HookEntry[], count?: number): boolean {
+  const planned = ctx.plan.hooks.phases[phase];
+  if (count === undefined && hooks.length !== planned.length) return false;
+  const n = count ?? planned.length;
+  return hooks.length >= n && hooks.slice(0, n).every((h, i) => h.name === planned[i]?.name && h.element === planned[i]?.element);
 }
 
 function checkRootTree(ctx: BuildContext): void {

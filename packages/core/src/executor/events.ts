@@ -5,7 +5,7 @@ export type BuildEvent =
   | { event: 'phase-end'; phase: string; durationMs: number }
   | { event: 'script-start'; phase: string; script: string; element: string }
   | { event: 'script-end'; phase: string; script: string; element: string; durationMs: number; status: 'ok' | 'failed' }
-  | { event: 'stage'; action: 'restored' | 'stored'; at: string; key: string; bytes?: number; durationMs: number }
+  | { event: 'stage'; action: 'restored' | 'stored'; at: string; script?: string; key: string; bytes?: number; durationMs: number }
   /** sha256 of a file output; absent for outputs that are not files (docker) and for outputs restored from the stage cache. */
   | { event: 'output'; type: string; path: string; bytes: number; sha256?: string }
   | { event: 'warning'; message: string }

@@ -15,14 +15,26 @@ export function mountsUnder(dir: string): string[] {
 
 /** Kills processes whose root or working directory is inside `dir` (daemons a hook started in the chroot). */
 export function killProcessesUnder(dir: string): number {
-  let killed = 0;
+  const pids = processesUnder(dir);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids.length;
+}
+
+/** Processes whose root or working directory is `dir` or below it: what a hook left running in the image. */
+export function processesUnder(dir: string): number[] {
+  const found: number[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     for (const link of ['root', 'cwd']) {
       try {
         const target = readlinkSync(`/proc/${pid}/${link}`);
         if (target === dir || target.startsWith(`${dir}/`)) {
-          process.kill(Number(pid), 'SIGKILL');
-          killed++;
+          found.push(Number(pid));
           break;
         }
       } catch {
@@ -30,7 +42,7 @@ export function killProcessesUnder(dir: string): number {
       }
     }
   }
-  return killed;
+  return found;
 }
 
 export async function unmount(runner: CommandRunner, target: string): Promise<void> {

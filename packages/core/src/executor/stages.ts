@@ -1,7 +1,8 @@
 /**
  * The stage cache in a running build: before the phases, the best stored stage is
- * restored (the finished outputs, else the tree after the latest phase with a matching
- * key); after a phase that cost enough, the tree is stored; after the outputs, they are.
+ * restored (the finished outputs, else the tree after the latest phase or script with a
+ * matching key); after a phase or script that cost enough, the tree is stored; after the
+ * outputs, they are.
  * A damaged entry is named, discarded and the build goes on from the one before.
  */
 import { constants, copyFileSync, mkdirSync, statSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { checksumFiles } from '../outputs/formats.js';
 import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
 import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache/archive.js';
 import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type FilledFile, type StageEntry } from '../stage-cache/entries.js';
-import { lookupStages, NOTHING_CACHED } from '../stage-cache/lookup.js';
+import { keyOfPoint, lookupStages, NOTHING_CACHED, pointName, type StageCandidate, type StagePoint } from '../stage-cache/lookup.js';
 import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
 import { probeAll, probeSpecs, type ProbeDigests } from '../stage-cache/probes.js';
 import type { BuildContext } from './context.js';
@@ -22,7 +23,7 @@ const MANIFESTS_ARCHIVE = 'manifests.tar';
 const OUT_PREFIX = 'out.';
 
 export class BuildStages {
-  private restored?: 'outputs' | PhaseName;
+  private restored?: StagePoint;
   /** When the build last had a point it could restart from: its start, a restore, a stored stage. */
   private lastPoint = Date.now();
   /** Probes of the stages this build restored or stored: a later stage depends on them too (finalise drops build-only repositories). */
@@ -48,7 +49,7 @@ export class BuildStages {
     const stages = new BuildStages(ctx, lookup.keys, started, probeMemo);
     for (const note of lookup.notes) ctx.log.line(`stage cache: ${note}`);
     for (const candidate of lookup.candidates) {
-      if (await stages.tryRestore(candidate.at, candidate.entry)) break;
+      if (await stages.tryRestore(candidate)) break;
     }
     if (!stages.restored) ctx.log.line(`stage cache: ${NOTHING_CACHED}`);
     return stages;
@@ -56,12 +57,21 @@ export class BuildStages {
 
   /** The outputs were restored: no phase runs. */
   get outputsRestored(): boolean {
-    return this.restored === 'outputs';
+    return this.restored?.at === 'outputs';
   }
 
-  /** Whether `phase` is covered by the restored stage. */
+  /** Whether all of `phase` is covered by the restored stage. */
   isRestored(phase: PhaseName): boolean {
-    return this.restored === 'outputs' || (this.restored !== undefined && PHASE_NAMES.indexOf(phase) <= PHASE_NAMES.indexOf(this.restored));
+    const r = this.restored;
+    if (!r) return false;
+    if (r.at === 'outputs') return true;
+    const [i, j] = [PHASE_NAMES.indexOf(phase), PHASE_NAMES.indexOf(r.at)];
+    return i < j || (i === j && !r.scripts);
+  }
+
+  /** How many of `phase`'s scripts the restored stage covers when it was stored within it; else 0. */
+  scriptsRestored(phase: PhaseName): number {
+    return this.restored?.at === phase ? (this.restored.scripts ?? 0) : 0;
   }
 
   /** A stage is worth storing once it saves at least DIB_STAGE_CACHE_MIN_SECONDS over the last restart point. */
@@ -69,12 +79,13 @@ export class BuildStages {
     return phaseRan && Date.now() - this.lastPoint >= this.ctx.plan.stageCache.minSeconds * 1000;
   }
 
-  async storeTree(phase: PhaseName): Promise<void> {
+  /** Stores the tree after `phase`, or after its first `scripts` scripts. */
+  async storeTree(phase: PhaseName, scripts?: number): Promise<void> {
     const { ctx } = this;
-    // The tree is archived without the chroot's mounts; the next chroot phase enters again.
+    // The tree is archived without the chroot's mounts; the next chroot phase (or script) enters again.
     await ctx.chroot.close();
     const extras = hookTreeExtras(ctx.hooksPath, ctx.plan.hooks);
-    await this.store(this.keys.phases[phase], phase, async (dir) => {
+    await this.store({ at: phase, scripts }, async (dir) => {
       await archiveBuildDir((c, a, input) => ctx.runner.run(c, a, { label: 'stage-cache', input }), ctx.buildDir, path.join(dir, TREE_ARCHIVE), extras);
       return [TREE_ARCHIVE];
     });
@@ -83,7 +94,7 @@ export class BuildStages {
   async storeOutputs(): Promise<void> {
     const { ctx } = this;
     if (!outputsCacheable(ctx.plan)) return;
-    await this.store(this.keys.outputs, 'outputs', async (dir) => {
+    await this.store({ at: 'outputs' }, async (dir) => {
       const files = outputFiles(ctx).map(({ suffix, file }): FilledFile => {
         copyFileSync(ctx.outputs.current(file), path.join(dir, OUT_PREFIX + suffix), constants.COPYFILE_FICLONE);
         const sha256 = ctx.outputs.sha256Of(file);
@@ -97,17 +108,20 @@ export class BuildStages {
   }
 
   /** Stores a stage; a failure (a full disk, a tar error) is a warning: the build itself succeeded. */
-  private async store(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<FilledFile[]>): Promise<void> {
+  private async store(point: StagePoint, fill: (dir: string) => Promise<FilledFile[]>): Promise<void> {
     try {
-      await this.storeOrThrow(key, at, fill);
+      await this.storeOrThrow(point, fill);
     } catch (e) {
       if (this.ctx.runner.isAborted) throw e;
-      warn(this.ctx, `stage cache: the ${at === 'outputs' ? 'outputs were' : `tree after ${at} was`} not stored: ${(e as Error).message.split('\n')[0]}`);
+      const what = point.at === 'outputs' ? 'outputs were' : `tree after ${pointName(this.ctx.plan, point)} was`;
+      warn(this.ctx, `stage cache: the ${what} not stored: ${(e as Error).message.split('\n')[0]}`);
     }
   }
 
-  private async storeOrThrow(key: string, at: 'outputs' | PhaseName, fill: (dir: string) => Promise<FilledFile[]>): Promise<void> {
+  private async storeOrThrow(point: StagePoint, fill: (dir: string) => Promise<FilledFile[]>): Promise<void> {
     const { ctx } = this;
+    const { at, scripts } = point;
+    const key = keyOfPoint(this.keys, point);
     const settings = ctx.plan.stageCache;
     const t0 = Date.now();
     const probes = await this.probesOfTree();
@@ -116,6 +130,7 @@ export class BuildStages {
       kind: at === 'outputs' ? 'outputs' : 'tree',
       image: ctx.plan.name,
       ...(at === 'outputs' ? {} : { phase: at }),
+      ...(at !== 'outputs' && scripts ? { scripts, script: ctx.plan.hooks.phases[at][scripts - 1].name } : {}),
       buildSeconds: (Date.now() - this.started) / 1000,
       probes,
       files: await fill(dir),
@@ -124,9 +139,9 @@ export class BuildStages {
     if (!entry) return;
     const bytes = entry.meta.files.reduce((n, f) => n + f.bytes, 0);
     ctx.log.line(
-      `stage cache: stored ${at === 'outputs' ? 'the outputs' : `the tree after ${at}`} as ${entry.dir} (${(bytes / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - t0) / 1000).toFixed(1)}s)`,
+      `stage cache: stored ${at === 'outputs' ? 'the outputs' : `the tree after ${pointName(ctx.plan, point)}`} as ${entry.dir} (${(bytes / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - t0) / 1000).toFixed(1)}s)`,
     );
-    ctx.emit({ event: 'stage', action: 'stored', at, key, bytes, durationMs: Date.now() - t0 });
+    ctx.emit({ event: 'stage', action: 'stored', ...stageEventPoint(ctx, point), key, bytes, durationMs: Date.now() - t0 });
     for (const gone of pruneEntries(settings.dir, { maxBytes: settings.maxBytes }))
       ctx.log.line(`stage cache: evicted ${gone.dir} (${gone.corrupt ?? `least recently used, DIB_STAGE_CACHE_MAX_SIZE`})`);
   }
@@ -149,10 +164,11 @@ export class BuildStages {
   }
 
   /** Restores one candidate; false (with a warning) when it cannot be used, so the next one is tried. */
-  private async tryRestore(at: 'outputs' | PhaseName, entry: StageEntry): Promise<boolean> {
+  private async tryRestore(candidate: StageCandidate): Promise<boolean> {
     const { ctx } = this;
+    const { at, entry } = candidate;
     const t0 = Date.now();
-    const what = `stage cache entry ${entry.dir} (${at})`;
+    const what = `stage cache entry ${entry.dir} (${pointName(ctx.plan, candidate)})`;
     try {
       // The lock keeps dib cache prune and other builds' discards away while it is read.
       return await withLock(
@@ -168,12 +184,12 @@ export class BuildStages {
           else await restoreBuildDir((c, a) => ctx.runner.run(c, a, { label: 'stage-cache' }), ctx.buildDir, path.join(entry.dir, TREE_ARCHIVE));
           touchEntry(entry);
           for (const spec of Object.keys(entry.meta.probes)) this.probesSoFar.add(spec);
-          this.restored = at;
+          this.restored = { at, scripts: candidate.scripts };
           this.lastPoint = Date.now();
           ctx.log.line(
-            `stage cache: restored ${at === 'outputs' ? 'the finished outputs' : `the tree after ${at}`} from ${entry.dir} in ${((Date.now() - t0) / 1000).toFixed(1)}s (the build that stored it had spent ${entry.meta.buildSeconds.toFixed(0)}s)`,
+            `stage cache: restored ${at === 'outputs' ? 'the finished outputs' : `the tree after ${pointName(ctx.plan, candidate)}`} from ${entry.dir} in ${((Date.now() - t0) / 1000).toFixed(1)}s (the build that stored it had spent ${entry.meta.buildSeconds.toFixed(0)}s)`,
           );
-          ctx.emit({ event: 'stage', action: 'restored', at, key: entry.meta.key, durationMs: Date.now() - t0 });
+          ctx.emit({ event: 'stage', action: 'restored', ...stageEventPoint(ctx, candidate), key: entry.meta.key, durationMs: Date.now() - t0 });
           return true;
         },
         5 * 60_000,
@@ -188,6 +204,10 @@ export class BuildStages {
 }
 
 const warn = (ctx: BuildContext, message: string) => ctx.runner.warn(message);
+
+/** A point as `--json` reports it: the phase (or outputs), and the last script run within it. */
+const stageEventPoint = (ctx: BuildContext, p: StagePoint) =>
+  p.at !== 'outputs' && p.scripts ? { at: p.at, script: ctx.plan.hooks.phases[p.at][p.scripts - 1].name } : { at: p.at };
 
 /** Every file the build wrote beside the image, by its suffix after OUTPUT. (checksums included). */
 function outputFiles(ctx: BuildContext): { suffix: string; file: string }[] {

@@ -23,6 +23,9 @@ export const StageMetaSchema = z
     key: z.string().min(1),
     image: z.string(),
     phase: z.enum(PHASE_NAMES as [string, ...string[]]).optional(),
+    /** A tree stored within `phase`: after its first `scripts` scripts, the last of them `script`. */
+    scripts: z.number().int().positive().optional(),
+    script: z.string().optional(),
     created: z.string(),
     /** Seconds the build had spent when the entry was made: what a restore saves. */
     buildSeconds: z.number().nonnegative(),

@@ -22,6 +22,12 @@ export const STAGE_FORMAT = 1;
 export interface StageKeys {
   /** One key per phase: the tree after that phase. */
   readonly phases: Record<PhaseName, string>;
+  /**
+   * Within a phase: `scripts[phase][i]` is the tree after its first i + 1 scripts (all but
+   * the last: after the last comes the phase's own key). Each chains on the key before the
+   * phase, the phase's data files and those scripts, not on the scripts after them.
+   */
+  readonly scripts: Record<PhaseName, string[]>;
   /** The finished outputs: the last phase's key plus everything that shapes the files. */
   readonly outputs: string;
 }
@@ -106,10 +112,16 @@ export function stageKeys(plan: BuildPlan): StageKeys {
     ...digests.shared(),
   });
   const phases = {} as Record<PhaseName, string>;
+  const scripts = {} as Record<PhaseName, string[]>;
   for (const phase of PHASE_NAMES) {
+    const hooks = plan.hooks.phases[phase];
+    const files = digests.tree((dir) => dir === PHASES[phase].dir);
+    const run = new Set(hooks.map((h) => h.name));
+    let point = keyOf({ previous, phase, data: files.filter((f) => !run.has(f.name)) });
+    scripts[phase] = hooks.slice(0, -1).map((h) => (point = keyOf({ previous: point, script: digests.hook(h) })));
     // Data files beside the scripts count as much as the scripts; TypeScript hooks by their package.
-    const typescript = plan.hooks.phases[phase].filter((h) => h.hostHook).map((h) => digests.hook(h));
-    previous = phases[phase] = keyOf({ previous, phase, files: digests.tree((dir) => dir === PHASES[phase].dir), typescript });
+    const typescript = hooks.filter((h) => h.hostHook).map((h) => digests.hook(h));
+    previous = phases[phase] = keyOf({ previous, phase, files, typescript });
   }
   const outputs = keyOf({
     tree: previous,
@@ -125,7 +137,7 @@ export function stageKeys(plan: BuildPlan): StageKeys {
     diskHooks: plan.diskHooks.map((h) => ({ name: h.name, element: h.element, package: digests.package(h.element) })),
     outputs: plan.outputs.map((o) => ({ type: o.type, name: o.name ?? null, element: o.element ?? null })),
   });
-  return { phases, outputs };
+  return { phases, scripts, outputs };
 }
 
 /** Whether every output is a file the cache can hold (a docker image is not). */

@@ -1,6 +1,6 @@
 /**
  * Which stored stage a build can start from: its finished outputs, else the tree after
- * the latest phase whose key matches. An entry is usable while every URL it was made
+ * the latest phase, or script within a phase, whose key matches. An entry is usable while every URL it was made
  * from (probes.ts) still serves the same bytes; --offline uses entries unchecked, since
  * it must not touch the network. The dry-run asks the same question without reading
  * the archives; the build also checks each file's sha256 before use.
@@ -11,11 +11,23 @@ import { discardEntry, readEntry, type StageEntry } from './entries.js';
 import { stageKeys, outputsCacheable, type StageKeys } from './keys.js';
 import { changedProbe } from './probes.js';
 
-export interface StageCandidate {
-  /** `outputs`, or the phase after which the tree was stored. */
+/** Where a stored stage stands: the outputs, a whole phase, or a phase's first `scripts` scripts. */
+export interface StagePoint {
   readonly at: 'outputs' | PhaseName;
+  readonly scripts?: number;
+}
+
+export interface StageCandidate extends StagePoint {
   readonly entry: StageEntry;
 }
+
+/** The key of a point. */
+export const keyOfPoint = (keys: StageKeys, p: StagePoint): string =>
+  p.at === 'outputs' ? keys.outputs : p.scripts ? keys.scripts[p.at][p.scripts - 1] : keys.phases[p.at];
+
+/** How logs name a point: `install`, or `install/01-package-installs` within it. */
+export const pointName = (plan: BuildPlan, p: StagePoint): string =>
+  p.at === 'outputs' ? 'outputs' : p.scripts ? `${p.at}/${plan.hooks.phases[p.at][p.scripts - 1].name}` : p.at;
 
 export interface StageLookup {
   readonly keys: StageKeys;
@@ -36,14 +48,19 @@ export async function lookupStages(plan: BuildPlan, options: { probeMemo?: Map<s
   const dir = plan.stageCache.dir;
   const notes: string[] = [];
   const candidates: StageCandidate[] = [];
-  // Best first: the outputs, then the trees from the last phase back.
-  const points: StageCandidate['at'][] = [...(outputsCacheable(plan) ? (['outputs'] as const) : []), ...[...PHASE_NAMES].reverse()];
-  for (const at of points) {
-    const key = at === 'outputs' ? keys.outputs : keys.phases[at];
+  // Best first: the outputs, then the trees from the last phase back, each phase's whole
+  // tree before those stored within it, its later scripts first.
+  const points: StagePoint[] = [
+    ...(outputsCacheable(plan) ? [{ at: 'outputs' as const }] : []),
+    ...[...PHASE_NAMES].reverse().flatMap((at) => [{ at }, ...keys.scripts[at].map((_, i) => ({ at, scripts: keys.scripts[at].length - i }))]),
+  ];
+  for (const point of points) {
+    const name = pointName(plan, point);
+    const key = keyOfPoint(keys, point);
     const found = readEntry(dir, key);
     if (!found) continue;
     if ('corrupt' in found) {
-      notes.push(`stage ${key} (${at}) is damaged: ${found.corrupt}`);
+      notes.push(`stage ${key} (${name}) is damaged: ${found.corrupt}`);
       discard(found.dir);
       continue;
     }
@@ -52,16 +69,16 @@ export async function lookupStages(plan: BuildPlan, options: { probeMemo?: Map<s
       try {
         changed = await changedProbe(found.meta.probes, probeMemo);
       } catch (e) {
-        notes.push(`stage ${key} (${at}) not used: could not check what it was made from (${(e as Error).message})`);
+        notes.push(`stage ${key} (${name}) not used: could not check what it was made from (${(e as Error).message})`);
         continue;
       }
       if (changed) {
-        notes.push(`stage ${key} (${at}) is out of date: ${changed} changed since it was stored`);
+        notes.push(`stage ${key} (${name}) is out of date: ${changed} changed since it was stored`);
         discard(found.dir);
         continue;
       }
     }
-    candidates.push({ at, entry: found });
+    candidates.push({ ...point, entry: found });
   }
   return { keys, candidates, notes };
 }
@@ -76,9 +93,14 @@ export function describeLookup(plan: BuildPlan, lookup: StageLookup | undefined)
     best?.at === 'outputs'
       ? [`the outputs are cached (${best.entry.meta.key}): no phase runs, the files are copied`]
       : best
-        ? [
-            `restore the tree after ${best.at} (${best.entry.meta.key}); run ${PHASE_NAMES.slice(PHASE_NAMES.indexOf(best.at) + 1).join(', ')}, then the outputs`,
-          ]
+        ? [`restore the tree after ${pointName(plan, best)} (${best.entry.meta.key}); run ${toRun(plan, best).join(', ')}, then the outputs`]
         : [NOTHING_CACHED];
   return [...lines, ...(lookup?.notes ?? [])];
+}
+
+/** What runs after a restored point: the rest of its phase, then the phases after it. */
+function toRun(plan: BuildPlan, p: StageCandidate): string[] {
+  const later = PHASE_NAMES.slice(PHASE_NAMES.indexOf(p.at as PhaseName) + 1);
+  const rest = p.scripts ? plan.hooks.phases[p.at as PhaseName].length - p.scripts : 0;
+  return p.scripts ? [`the rest of ${p.at} (${rest} script${rest === 1 ? '' : 's'})`, ...later] : later;
 }
