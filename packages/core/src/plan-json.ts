@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { describeSource } from './elements/types.js';
 import { BUILD_DIRECTORY_VARIABLES, withSecretsMasked, type BuildPlan } from './plan.js';
-import { describeLookup, type StageLookup } from './stage-cache/lookup.js';
+import { describeLookup, scriptOfPoint, type StageLookup } from './stage-cache/lookup.js';
 
 const HookRef = z.object({ name: z.string(), element: z.string() }).strict();
 
@@ -120,5 +120,5 @@ export function planToJson(plan: BuildPlan, stages?: StageLookup): PlanJson {
 
 function restoredScript(plan: BuildPlan, stages: StageLookup | undefined): string | null {
   const best = stages?.candidates[0];
-  return best && best.at !== 'outputs' && best.scripts ? plan.hooks.phases[best.at][best.scripts - 1].name : null;
+  return (best && scriptOfPoint(plan, best)) ?? null;
 }

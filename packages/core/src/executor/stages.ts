@@ -12,7 +12,7 @@ import { checksumFiles } from '../outputs/formats.js';
 import { PHASE_NAMES, type PhaseName } from '../contract/phases.js';
 import { archiveBuildDir, hookTreeExtras, restoreBuildDir } from '../stage-cache/archive.js';
 import { commitEntry, discardEntry, pruneEntries, touchEntry, verifyEntry, type FilledFile, type StageEntry } from '../stage-cache/entries.js';
-import { keyOfPoint, lookupStages, NOTHING_CACHED, pointName, type StageCandidate, type StagePoint } from '../stage-cache/lookup.js';
+import { keyOfPoint, lookupStages, NOTHING_CACHED, pointName, scriptOfPoint, type StageCandidate, type StagePoint } from '../stage-cache/lookup.js';
 import { outputsCacheable, type StageKeys } from '../stage-cache/keys.js';
 import { probeAll, probeSpecs, type ProbeDigests } from '../stage-cache/probes.js';
 import type { BuildContext } from './context.js';
@@ -130,7 +130,7 @@ export class BuildStages {
       kind: at === 'outputs' ? 'outputs' : 'tree',
       image: ctx.plan.name,
       ...(at === 'outputs' ? {} : { phase: at }),
-      ...(at !== 'outputs' && scripts ? { scripts, script: ctx.plan.hooks.phases[at][scripts - 1].name } : {}),
+      ...(scripts ? { scripts, script: scriptOfPoint(ctx.plan, point) } : {}),
       buildSeconds: (Date.now() - this.started) / 1000,
       probes,
       files: await fill(dir),
@@ -206,8 +206,10 @@ export class BuildStages {
 const warn = (ctx: BuildContext, message: string) => ctx.runner.warn(message);
 
 /** A point as `--json` reports it: the phase (or outputs), and the last script run within it. */
-const stageEventPoint = (ctx: BuildContext, p: StagePoint) =>
-  p.at !== 'outputs' && p.scripts ? { at: p.at, script: ctx.plan.hooks.phases[p.at][p.scripts - 1].name } : { at: p.at };
+const stageEventPoint = (ctx: BuildContext, p: StagePoint) => {
+  const script = scriptOfPoint(ctx.plan, p);
+  return script ? { at: p.at, script } : { at: p.at };
+};
 
 /** Every file the build wrote beside the image, by its suffix after OUTPUT. (checksums included). */
 function outputFiles(ctx: BuildContext): { suffix: string; file: string }[] {

@@ -25,9 +25,15 @@ export interface StageCandidate extends StagePoint {
 export const keyOfPoint = (keys: StageKeys, p: StagePoint): string =>
   p.at === 'outputs' ? keys.outputs : p.scripts ? keys.scripts[p.at][p.scripts - 1] : keys.phases[p.at];
 
+/** For a tree stored within a phase, the last script it holds; else undefined. */
+export const scriptOfPoint = (plan: BuildPlan, p: StagePoint): string | undefined =>
+  p.at !== 'outputs' && p.scripts ? plan.hooks.phases[p.at][p.scripts - 1].name : undefined;
+
 /** How logs name a point: `install`, or `install/01-package-installs` within it. */
-export const pointName = (plan: BuildPlan, p: StagePoint): string =>
-  p.at === 'outputs' ? 'outputs' : p.scripts ? `${p.at}/${plan.hooks.phases[p.at][p.scripts - 1].name}` : p.at;
+export const pointName = (plan: BuildPlan, p: StagePoint): string => {
+  const script = scriptOfPoint(plan, p);
+  return script ? `${p.at}/${script}` : p.at;
+};
 
 export interface StageLookup {
   readonly keys: StageKeys;
